@@ -1,0 +1,93 @@
+"""The Flask application factory: configuration, auth, logging, blueprints."""
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from importlib import import_module
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from . import problems
+from .config import Settings
+from .errors import AuthError
+
+log = logging.getLogger("formsvc.http")
+
+#: One thin blueprint per document family (module in formsvc.views with ``bp``).
+BLUEPRINTS = ("meta", "validate", "letters", "mahnantrag", "eda", "batch", "preview")
+#: Endpoints reachable without an API key.
+PUBLIC_ENDPOINTS = {"meta.healthz", "static"}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the service. ``test_config`` replaces the environment (tests)."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    if test_config is None:
+        app.config.from_prefixed_env("FORMSVC")
+    else:
+        app.config.from_mapping(test_config)
+    settings = Settings.from_mapping(app.config, app.instance_path)
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    app.config["MAX_CONTENT_LENGTH"] = max(settings.max_batch_bytes, settings.max_case_bytes)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["formsvc"] = {"settings": settings}
+
+    _configure_logging(settings)
+    problems.register(app)
+    _install_auth(app, settings)
+    _install_request_log(app)
+    for name in BLUEPRINTS:
+        module = import_module(f"formsvc.views.{name}")
+        app.register_blueprint(module.bp)
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app, settings)
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _configure_logging(settings: Settings) -> None:
+    root = logging.getLogger("formsvc")
+    root.setLevel(settings.log_level)
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(handler)
+        root.propagate = False
+
+
+def _install_auth(app: Flask, settings: Settings) -> None:
+    keys = [k.encode() for k in settings.api_keys]
+
+    @app.before_request
+    def _check_key() -> None:
+        if not keys or request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return
+        if request.endpoint == "preview.page" or (request.endpoint or "").startswith("preview.asset"):
+            return  # the page itself holds no data; it asks for the key and sends it on each call
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip().encode() if header.startswith("Bearer ") else b""
+        matched = False
+        for key in keys:  # compare with every key, in constant time each
+            matched |= hmac.compare_digest(token, key)
+        if not matched:
+            raise AuthError("Send 'Authorization: Bearer <key>' with a key from FORMSVC_API_KEYS.")
+
+
+def _install_request_log(app: Flask) -> None:
+    @app.before_request
+    def _start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log_request(response: Response) -> Response:
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        # Only ids, endpoint, status and timing: never names, addresses, IBANs or bodies.
+        log.info("endpoint=%s status=%s ms=%.1f case_id=%s", request.endpoint, response.status_code,
+                 elapsed, g.get("case_id", "-"))
+        return response

@@ -1,0 +1,149 @@
+"""Reading a case: JSON parsing and the small typed accessors every renderer uses.
+
+The case stays a plain ``dict`` as submitted (the JSON Schema is its type);
+these helpers turn its values into ``Decimal`` and ``date`` the same way
+everywhere. Absent and ``null`` both mean "not given".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .errors import MalformedJSON
+
+BERLIN = ZoneInfo("Europe/Berlin")
+CENT = Decimal("0.01")
+
+
+class ExponentNumber(float):
+    """A JSON number written with an exponent (``1e3``): kept so the schema can refuse it."""
+
+
+def _parse_float(text: str) -> Decimal | ExponentNumber:
+    if "e" in text or "E" in text:
+        return ExponentNumber(text)
+    return Decimal(text)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON with exact decimals; raise :class:`MalformedJSON` with the position."""
+    try:
+        return json.loads(text, parse_float=_parse_float, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise MalformedJSON(f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise MalformedJSON(f"Invalid JSON: {exc}") from None
+
+
+def iter_ndjson(text: str | bytes) -> Iterator[Any]:
+    """Parse newline-delimited JSON, one case per non-empty line."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield loads(line)
+            except MalformedJSON as exc:
+                raise MalformedJSON(f"line {lineno}: {exc.message}") from None
+
+
+def dumps(value: Any, **kwargs: Any) -> str:
+    """JSON output that writes ``Decimal`` as a string and dates as ISO."""
+    return json.dumps(value, default=_default, ensure_ascii=False, **kwargs)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def get(obj: Any, *keys: str | int) -> Any:
+    """Walk ``obj`` by keys/indices; ``None`` for anything absent, null or mistyped."""
+    for key in keys:
+        if isinstance(key, int):
+            if not isinstance(obj, list) or not -len(obj) <= key < len(obj):
+                return None
+            obj = obj[key]
+        else:
+            if not isinstance(obj, dict):
+                return None
+            obj = obj.get(key)
+        if obj is None:
+            return None
+    return obj
+
+
+def money(value: Any) -> Decimal | None:
+    """An amount as ``Decimal`` (``None`` when not given or not a finite amount)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        result = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        return None
+    return result if result.is_finite() else None
+
+
+def money_or_zero(value: Any) -> Decimal:
+    """An amount, ``0`` when not given."""
+    result = money(value)
+    return result if result is not None else Decimal("0")
+
+
+def date(value: Any) -> dt.date | None:
+    """An ISO date as ``datetime.date`` (``None`` when not given or malformed)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def today() -> dt.date:
+    """Today in the service time zone (Europe/Berlin)."""
+    return dt.datetime.now(BERLIN).date()
+
+
+def application_date(case: dict[str, Any]) -> dt.date:
+    """The case's ``application_date``, default today in Europe/Berlin."""
+    return date(case.get("application_date")) or today()
+
+
+def is_person(party: Any) -> bool:
+    """True for a natural person (``type == "person"``)."""
+    return isinstance(party, dict) and party.get("type") == "person"
+
+
+def is_consumer(debtor: Any) -> bool:
+    """``is_consumer`` with the contract's default: persons yes, companies no."""
+    if not isinstance(debtor, dict):
+        return False
+    flag = debtor.get("is_consumer")
+    return flag if isinstance(flag, bool) else debtor.get("type") == "person"
+
+
+def party_name(party: Any) -> str:
+    """Display name: the firm, or "Dr. Erika Muster" for a person."""
+    if not isinstance(party, dict):
+        return ""
+    if party.get("type") == "company":
+        return str(party.get("name") or "")
+    parts = [party.get("title"), party.get("first_name"), party.get("last_name")]
+    return " ".join(str(p) for p in parts if p)
+
+
+def country(address: Any) -> str:
+    """ISO alpha-2 country of an address, default ``DE``."""
+    return (get(address, "country") or "DE").upper()

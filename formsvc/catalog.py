@@ -1,0 +1,71 @@
+"""The Hauptforderungskatalog (main-claim catalogue) as data.
+
+Shipped as ``formsvc/data/catalog.json`` with a source per entry; a
+deployment may point ``FORMSVC_CATALOG_PATH`` at the court's full list in the
+same shape. Entries may declare what the court requires with them:
+``requires`` ⊆ {"object_location", "contract_type", "period"} and
+``trial_court`` ("any_value_amtsgericht" or "sozialgericht").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import resources
+from .config import Settings
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One numbered claim type."""
+
+    no: int
+    label: str
+    requires: frozenset[str]
+    trial_court: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The loaded catalogue, by number."""
+
+    entries: dict[int, CatalogEntry]
+    source: str
+
+    def get(self, no: Any) -> CatalogEntry | None:
+        """The entry for ``no`` or ``None`` when the catalogue has no such number."""
+        return self.entries.get(no) if isinstance(no, int) and not isinstance(no, bool) else None
+
+    def as_json(self) -> dict[str, Any]:
+        """The catalogue as served by ``GET /v1/catalog``."""
+        return {
+            "source": self.source,
+            "entries": [
+                {"no": e.no, "label": e.label, "requires": sorted(e.requires),
+                 "trial_court": e.trial_court, "source": e.source}
+                for e in sorted(self.entries.values(), key=lambda e: e.no)
+            ],
+        }
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> Catalog:
+    raw = resources.load_json(path)
+    entries = {}
+    for item in raw["entries"]:
+        entry = CatalogEntry(
+            no=int(item["no"]), label=str(item["label"]),
+            requires=frozenset(item.get("requires", [])),
+            trial_court=item.get("trial_court"), source=str(item.get("source", "")),
+        )
+        entries[entry.no] = entry
+    return Catalog(entries=entries, source=str(raw.get("source", path.name)))
+
+
+def load(settings: Settings | None = None) -> Catalog:
+    """The catalogue the deployment configured, else the shipped one."""
+    path = settings.catalog_path if settings and settings.catalog_path else resources.data_dir() / "catalog.json"
+    return _load(Path(path))
