@@ -1,0 +1,46 @@
+"""Timing helpers and the result row every benchmark module returns."""
+from __future__ import annotations
+
+import gc
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Result:
+    """One measured line of the benchmark table."""
+
+    name: str
+    value: float
+    unit: str
+    target: str
+    passed: bool
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form for bench/results.json."""
+        return asdict(self)
+
+
+def median_ms(func: Callable[[], Any], *, repeat: int, warmup: int = 2) -> float:
+    """Median wall time of ``func`` in milliseconds after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        func()
+    samples = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (and waited-for children) in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
