@@ -17,8 +17,9 @@ log = logging.getLogger("formsvc.http")
 
 #: One thin blueprint per document family (module in formsvc.views with ``bp``).
 BLUEPRINTS = ("meta", "validate", "letters", "mahnantrag", "eda", "batch", "preview")
-#: Endpoints reachable without an API key.
-PUBLIC_ENDPOINTS = {"meta.healthz", "static"}
+#: Endpoints reachable without an API key: health, and the preview page with its
+#: static files (they hold no case data; the page sends the key with every API call).
+PUBLIC_ENDPOINTS = {"meta.healthz", "preview.page", "preview.static"}
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -68,8 +69,6 @@ def _install_auth(app: Flask, settings: Settings) -> None:
     def _check_key() -> None:
         if not keys or request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return
-        if request.endpoint == "preview.page" or (request.endpoint or "").startswith("preview.asset"):
-            return  # the page itself holds no data; it asks for the key and sends it on each call
         header = request.headers.get("Authorization", "")
         token = header[7:].strip().encode() if header.startswith("Bearer ") else b""
         matched = False

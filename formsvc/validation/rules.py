@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import case as c
+from ..catalog import Catalog
+from ..catalog import load as load_catalog
 from ..config import Settings
 from .messages import make, table
 from .report import Objection
@@ -42,6 +44,15 @@ class Context:
     settings: Settings | None
     today: dt.date
 
+    def application_date(self, case: dict[str, Any]) -> dt.date:
+        """The case's ``application_date``, else today (the reference day for "future" and "old")."""
+        return c.date(case.get("application_date")) or self.today
+
+    @property
+    def catalog(self) -> Catalog:
+        """The Hauptforderungskatalog the deployment configured."""
+        return load_catalog(self.settings)
+
     def parties(self, case: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(path, party) for creditor, co-creditor and every debtor that is an object."""
         if isinstance(case.get("creditor"), dict):
@@ -54,11 +65,28 @@ class Context:
                 if isinstance(debtor, dict):
                     yield f"/debtors/{i}", debtor
 
+    def representatives(self, case: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+        """(path, representative, party) for every representative that is an object."""
+        for path, party in self.parties(case):
+            reps = party.get("representatives")
+            if isinstance(reps, list):
+                for i, rep in enumerate(reps):
+                    if isinstance(rep, dict):
+                        yield f"{path}/representatives/{i}", rep, party
+
+    def claims(self, case: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(path, claim) for every claim that is an object."""
+        claims = case.get("claims")
+        if isinstance(claims, list):
+            for i, claim in enumerate(claims):
+                if isinstance(claim, dict):
+                    yield f"/claims/{i}", claim
+
 
 def run(case: dict[str, Any], profiles: tuple[str, ...], *, settings: Settings | None = None,
         today: dt.date | None = None) -> Iterator[Objection]:
     """Apply every rule whose profile is in ``profiles``."""
-    from . import court_rules  # noqa: F401  (registers the rules)
+    from . import claim_rules, court_rules, eda_rules  # noqa: F401  (registers the rules)
 
     ctx = Context(settings=settings, today=today or c.today())
     entries = table()

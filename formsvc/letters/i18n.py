@@ -1,0 +1,86 @@
+"""Letter languages: gettext catalogs and Babel formatting of dates and money.
+
+Catalogs live in ``templates/letters/locale/<lang>/LC_MESSAGES/messages.po``
+(source) and are compiled to ``messages.mo`` by :func:`formsvc.letters.assets.prepare`.
+When a ``.mo`` is missing or older than its ``.po`` (a fresh checkout), the
+``.po`` is compiled in memory instead, so the service never runs with stale texts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+from .. import resources
+
+#: Letter language -> the Babel locale used for dates and amounts.
+LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES",
+           "nl": "nl_NL", "pl": "pl_PL", "tr": "tr_TR"}
+DOMAIN = "messages"
+
+
+def letters_dir() -> Path:
+    """``templates/letters``: the layout, its stylesheet, babel.cfg and the catalogs."""
+    return resources.templates_dir() / "letters"
+
+
+def locale_dir() -> Path:
+    """Root of the gettext catalogs."""
+    return letters_dir() / "locale"
+
+
+def po_path(language: str) -> Path:
+    """The source catalog of ``language``."""
+    return locale_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_po(po_file: Path) -> bytes:
+    """Compile a ``.po`` file to ``.mo`` bytes with Babel."""
+    with open(po_file, "rb") as handle:
+        catalog = read_po(handle)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=None)
+def translations(language: str) -> gettext.GNUTranslations:
+    """The compiled catalog of ``language`` (read once per process)."""
+    po = po_path(language)
+    mo = po.with_suffix(".mo")
+    if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+        data = mo.read_bytes()
+    else:
+        data = compile_po(po)
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+@lru_cache(maxsize=None)
+def locale(language: str) -> Locale:
+    """The Babel locale of a letter language."""
+    return Locale.parse(LOCALES[language])
+
+
+def money(amount: Decimal, language: str) -> str:
+    """An EUR amount the way the letter's country writes it (``10.000,00 €``, ``€10,000.00``)."""
+    return format_currency(amount, "EUR", locale=locale(language))
+
+
+def number(value: Decimal, language: str, digits: int = 2) -> str:
+    """A plain number with at least ``digits`` decimals (rates: ``2,27``)."""
+    pattern = "#,##0." + "0" * digits + "##"
+    return format_decimal(value, format=pattern, locale=locale(language))
+
+
+def date(value: dt.date | None, language: str) -> str:
+    """A date in the locale's medium form (``05.01.2026``, ``5 Jan 2026``); ``""`` for none."""
+    return format_date(value, format="medium", locale=locale(language)) if value else ""
