@@ -10,7 +10,8 @@ knows about Flask.
     │   ├── MalformedJSON              the body is not JSON (HTTP 400)
     │   ├── UnsupportedMediaType       the body is not declared as JSON/NDJSON (HTTP 415)
     │   ├── PayloadTooLarge            the body exceeds the configured size limit (HTTP 413)
-    │   └── BadParameter               a query parameter or option has an invalid value (HTTP 400)
+    │   ├── BadParameter               a query parameter or option has an invalid value (HTTP 400)
+    │   └── MalformedEdaFile           an EDA file does not match the layout or its control sums (HTTP 400)
     ├── CaseRejected                   validation found objections of level "error" (HTTP 422)
     │   └── BatchRejected              one or more cases of a batch were rejected (HTTP 422)
     ├── AuthError                      missing or wrong API key (HTTP 401)
@@ -58,6 +59,10 @@ class PayloadTooLarge(InputError):
 
 class BadParameter(InputError):
     status, code, title = 400, "bad_parameter", "A parameter has an invalid value"
+
+
+class MalformedEdaFile(InputError):
+    status, code, title = 400, "malformed_eda_file", "The EDA file does not match its layout"
 
 
 class CaseRejected(FormsvcError):

@@ -17,7 +17,7 @@ from .. import resources
 from ..errors import ConfigurationError
 
 FORMATS = ("X", "X/groß", "N", "N/B")
-TRANSFORMS = ("date", "bool", "vehicle_code")
+TRANSFORMS = ("date", "bool", "vehicle_code", "digits")
 SOURCE_PREFIXES = ("config:", "computed:")
 LAYOUT_FILE = "eda-layout.json"
 
@@ -69,6 +69,17 @@ class RecordSpec:
     def application_level(self) -> bool:
         """True for records that belong to an application (not header or trailer)."""
         return any(f.name == "application_no" for f in self.fields)
+
+    def gaps(self, record_length: int) -> tuple[tuple[int, int], ...]:
+        """0-based ``(start, end)`` slices of the positions no field uses (they must be blank)."""
+        out, position = [], 0
+        for spec in sorted(self.fields, key=lambda f: f.start):
+            if spec.start - 1 > position:
+                out.append((position, spec.start - 1))
+            position = spec.start - 1 + spec.length
+        if position < record_length:
+            out.append((position, record_length))
+        return tuple(out)
 
 
 @dataclass(frozen=True)

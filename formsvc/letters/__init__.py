@@ -1,0 +1,102 @@
+"""Dunning letters: friendly/firm × levels 1–3 × eight languages, DIN 5008, PDF or HTML.
+
+Public API (the batch printer and the HTTP/CLI layers use exactly these):
+
+``LetterOptions``
+    frozen dataclass: ``tone`` ("friendly" | "firm"), ``level`` (1 reminder,
+    2 Mahnung, 3 final notice), ``language`` (de en fr it es nl pl tr),
+    ``format`` ("pdf" | "html"), ``date`` (letter date, ``None`` = today in
+    Europe/Berlin), ``deadline_days`` (1–90, default 14), ``fee`` (Decimal,
+    this letter's dunning fee), ``flat_fee`` (claim 40 EUR § 288 Abs. 5 BGB
+    from a non-consumer, level ≥ 2), ``pdf_variant`` (``None`` or
+    "pdf/a-3b"), ``debtor`` (index of the debtor written to, default 0).
+    Invalid values raise :class:`~formsvc.errors.BadParameter`.
+
+``options_from(case, query_overrides) -> LetterOptions``
+    overrides (query parameters / CLI options; ``None`` or "" = not given) win
+    over ``case["letter"]`` and ``case["language"]``, which win over defaults.
+
+``render_letter(case, options, *, settings=None) -> RenderedLetter``
+    validates with profile ``letter`` first (raises
+    :class:`~formsvc.errors.CaseRejected`, nothing generated), then renders.
+    ``RenderedLetter`` has ``data`` (bytes), ``mimetype``, ``filename``
+    (case id and level, no personal data), ``warnings`` (list of
+    :class:`~formsvc.validation.Objection`, e.g. ``base_rate_assumed``),
+    ``page_count`` (``None`` for HTML) and ``statement`` (the amounts).
+
+``renderer()``
+    the warm per-thread :class:`~formsvc.letters.renderer.LetterRenderer`
+    (fonts, parsed CSS, Jinja environments and FontConfiguration built once).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Settings
+from ..errors import BadParameter
+from ..validation import Objection, ensure_valid
+from ..validation.messages import make as make_objection
+from . import i18n, model
+from .amounts import Statement, statement
+from .options import LetterOptions, options_from
+from .payment import payment
+from .renderer import renderer
+
+__all__ = ["LetterOptions", "options_from", "render_letter", "RenderedLetter", "renderer", "letter_filename"]
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    """One rendered letter and what the caller needs to ship it."""
+
+    data: bytes
+    mimetype: str
+    filename: str
+    warnings: list[Objection] = field(default_factory=list)
+    page_count: int | None = None
+    statement: Statement | None = None
+
+
+def letter_filename(case: Any, options: LetterOptions) -> str:
+    """``letter-<case_id>-level<n>.<pdf|html>`` with only safe characters (no personal data)."""
+    case_id = str(case.get("case_id") or "case") if isinstance(case, dict) else "case"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", case_id).strip("._") or "case"
+    return f"letter-{safe}-level{options.level}.{options.format}"
+
+
+def _interest_warnings(result: Statement) -> list[Objection]:
+    out = []
+    for line in result.claims:
+        interest = line.interest
+        if interest is None or interest.assumed_from is None:
+            continue
+        rate = next(p.base_rate for p in interest.periods if p.assumed)
+        out.append(make_objection("base_rate_assumed", f"/claims/{line.index}/interest",
+                                  since=interest.assumed_from.isoformat(), rate=rate))
+    return out
+
+
+def render_letter(case: Any, options: LetterOptions, *, settings: Settings | None = None) -> RenderedLetter:
+    """Validate ``case`` (profile ``letter``) and render the letter described by ``options``."""
+    report = ensure_valid(case, "letter", settings=settings)
+    debtors = case.get("debtors") or []
+    if not 0 <= options.debtor < len(debtors):
+        raise BadParameter(f"letter option 'debtor' must be 0 to {len(debtors) - 1} (got {options.debtor}).")
+    result = statement(case, letter_date=options.letter_date, level=options.level, fee=options.fee,
+                       flat_fee=options.flat_fee, debtor_index=options.debtor)
+    context = model.build(case, options, result, payment(case, result.total))
+    warnings = [*report.warnings, *_interest_warnings(result)]
+    filename = letter_filename(case, options)
+    warm = renderer()
+    if options.format == "html":
+        html = warm.html(context, options.language, standalone=True)
+        return RenderedLetter(html.encode("utf-8"), "text/html", filename, warnings, None, result)
+    pdf = warm.pdf(context, options.language, pdf_variant=options.pdf_variant)
+    return RenderedLetter(pdf.data, "application/pdf", filename, warnings, pdf.page_count, result)
+
+
+def supported_languages() -> tuple[str, ...]:
+    """The letter languages (each has a catalog and a Babel locale)."""
+    return tuple(i18n.LOCALES)

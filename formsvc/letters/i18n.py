@@ -26,6 +26,8 @@ from .. import resources
 LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES",
            "nl": "nl_NL", "pl": "pl_PL", "tr": "tr_TR"}
 DOMAIN = "messages"
+#: Date patterns where the locale's medium form is not what business letters there use.
+DATE_PATTERNS = {"pl": "dd.MM.yyyy", "tr": "dd.MM.yyyy"}
 
 
 def letters_dir() -> Path:
@@ -82,5 +84,7 @@ def number(value: Decimal, language: str, digits: int = 2) -> str:
 
 
 def date(value: dt.date | None, language: str) -> str:
-    """A date in the locale's medium form (``05.01.2026``, ``5 Jan 2026``); ``""`` for none."""
-    return format_date(value, format="medium", locale=locale(language)) if value else ""
+    """A date as the letter's country writes it (``05.01.2026``, ``5 Jan 2026``); ``""`` for none."""
+    if not value:
+        return ""
+    return format_date(value, format=DATE_PATTERNS.get(language, "medium"), locale=locale(language))

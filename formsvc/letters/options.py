@@ -83,42 +83,65 @@ def _level(value: Any) -> int:
         raise BadParameter(f"letter option 'level' must be 1, 2 or 3 (got {value!r}).") from None
 
 
+def _case_letter(case: Any) -> dict[str, Any]:
+    """The case's ``letter`` values that are usable; malformed ones are left to the schema check (422)."""
+    letter = c.get(case, "letter")
+    if not isinstance(letter, dict):
+        return {}
+    out: dict[str, Any] = {}
+    if letter.get("tone") in TONES:
+        out["tone"] = letter["tone"]
+    if letter.get("level") in LEVELS and not isinstance(letter.get("level"), bool):
+        out["level"] = letter["level"]
+    if c.date(letter.get("date")) is not None:
+        out["date"] = c.date(letter["date"])
+    days = letter.get("deadline_days")
+    if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 90:
+        out["deadline_days"] = days
+    fee = c.money(letter.get("fee"))
+    if fee is not None and fee >= 0 and fee == fee.quantize(Decimal("0.01")):
+        out["fee"] = fee
+    if letter.get("flat_fee") is True:
+        out["flat_fee"] = True
+    return out
+
+
 def options_from(case: Any, overrides: Mapping[str, Any] | None = None) -> LetterOptions:
-    """Combine ``overrides`` (query/CLI; ``None``/empty values ignored) with ``case["letter"]`` and defaults."""
+    """Combine ``overrides`` (query/CLI; ``None``/empty values ignored) with ``case["letter"]`` and defaults.
+
+    Overrides are checked strictly (:class:`BadParameter`); malformed values in the case are
+    ignored here because validation of the case reports them as objections.
+    """
     given = {k: v for k, v in (overrides or {}).items() if v is not None and v != ""}
-    letter = c.get(case, "letter") if isinstance(c.get(case, "letter"), dict) else {}
-
-    def pick(name: str, default: Any) -> Any:
-        if name in given:
-            return given[name]
-        value = letter.get(name)
-        return default if value is None else value
-
+    merged = {**_case_letter(case), **given}
     language = given.get("language") or language_of(c.get(case, "language")) or "de"
-    date = given.get("date") or letter.get("date")
+    date = merged.get("date")
     if isinstance(date, str):
         parsed = c.date(date)
         if parsed is None:
             raise BadParameter(f"letter option 'date' must be an ISO date YYYY-MM-DD (got {date!r}).")
         date = parsed
-    fee = pick("fee", Decimal("0.00"))
+    fee = merged.get("fee", Decimal("0.00"))
     fee_amount = c.money(fee)
     if fee_amount is None:
         raise BadParameter(f"letter option 'fee' must be an amount such as \"5.00\" (got {fee!r}).")
-    deadline_days = pick("deadline_days", 14)
+    deadline_days = merged.get("deadline_days", 14)
     try:
         deadline_days = int(deadline_days)
     except (TypeError, ValueError):
         raise BadParameter(f"letter option 'deadline_days' must be a whole number (got {deadline_days!r}).") from None
+    if language_of(language) not in LANGUAGES:
+        raise BadParameter(f"letters are written in {', '.join(LANGUAGES)}; the case's 'language' is "
+                           f"{language!r}: set it (or the query parameter 'language') to one of these.")
     return LetterOptions(
-        tone=str(pick("tone", "friendly")),
-        level=_level(pick("level", 1)),
+        tone=str(merged.get("tone", "friendly")),
+        level=_level(merged.get("level", 1)),
         language=language_of(language),
-        format=str(given.get("format") or "pdf"),
+        format=str(merged.get("format") or "pdf"),
         date=date,
         deadline_days=deadline_days,
-        fee=fee_amount.quantize(Decimal("0.01")) if fee_amount == fee_amount.quantize(Decimal("0.01")) else fee_amount,
-        flat_fee=pick("flat_fee", False) is True,
-        pdf_variant=given.get("pdf_variant"),
-        debtor=int(given.get("debtor", 0)),
+        fee=fee_amount,
+        flat_fee=merged.get("flat_fee", False) in (True, "true", "1", "yes"),
+        pdf_variant=merged.get("pdf_variant"),
+        debtor=int(merged.get("debtor", 0)),
     )

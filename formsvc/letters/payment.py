@@ -1,9 +1,14 @@
 """How the debtor pays: the creditor's account, the payment reference and the GiroCode.
 
-The GiroCode is an EPC QR code (EPC069-12, version 002, UTF-8) made with
-``segno.helpers.make_epc_qr``; it carries exactly the account, the total and
-the reference printed on the letter. Without a creditor ``bank_account`` there
-is no payment block and no code; with nothing due there is no code either.
+The GiroCode is an EPC QR code (EPC069-12, version 002, UTF-8, error level
+M) encoded with segno; it carries exactly the account, the total and the
+reference printed on the letter. The payload is built here field by field
+(the same lines ``segno.helpers.make_epc_qr`` writes) so the QR mask can be
+fixed: segno's automatic mask search costs ~20 ms per letter, and every mask
+is valid for scanners. The code is embedded as a small PNG data URI (Pillow;
+WeasyPrint draws it with interpolation off, so it stays sharp). Without a
+creditor ``bank_account`` there is no payment block and no code; with nothing
+due there is no code either.
 """
 from __future__ import annotations
 
@@ -13,13 +18,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import segno.helpers
+import segno
 
 from .. import case as c
 
 MAX_REFERENCE = 140  # EPC069-12: unstructured remittance information
 MAX_NAME = 70  # EPC069-12: beneficiary name
 MAX_AMOUNT = Decimal("999999999.99")
+QR_MASK = 0
 
 
 @dataclass(frozen=True)
@@ -48,13 +54,30 @@ def reference(case: dict[str, Any]) -> str:
     return text[:MAX_REFERENCE].strip()
 
 
-def qr_svg_data_uri(holder: str, iban: str, bic: str, amount: Decimal, text: str) -> str:
-    """The GiroCode as an SVG data URI (scalable, sharp in print)."""
-    qr = segno.helpers.make_epc_qr(name=holder[:MAX_NAME], iban=iban, amount=amount, text=text or None,
-                                   bic=bic or None, encoding="utf-8")
+def epc_payload(holder: str, iban: str, bic: str, amount: Decimal, text: str) -> str:
+    """The EPC069-12 v002 payload: service tag, version, UTF-8, SCT, BIC, name, IBAN, amount, text."""
+    if not Decimal("0.01") <= amount <= MAX_AMOUNT:
+        raise ValueError("an EPC QR code carries 0.01 to 999999999.99 EUR")
+    lines = ["BCD", "002", "1", "SCT", bic, holder[:MAX_NAME], iban, f"EUR{amount:.2f}", "", "",
+             text[:MAX_REFERENCE]]
+    return "\n".join(lines).rstrip("\n")
+
+
+def qr_png_data_uri(payload: str, *, scale: int = 4, border: int = 4) -> str:
+    """The QR code of ``payload`` (error level M, fixed mask) as a black-and-white PNG data URI."""
+    from PIL import Image
+
+    qr = segno.make_qr(payload.encode("utf-8"), error="m", boost_error=False, mask=QR_MASK)
+    size = len(qr.matrix) + 2 * border
+    rows = bytearray([255]) * (size * border)
+    for row in qr.matrix:
+        rows += bytes([255]) * border + bytes(0 if dark else 255 for dark in row) + bytes([255]) * border
+    rows += bytearray([255]) * (size * border)
+    image = Image.frombytes("L", (size, size), bytes(rows)).convert("1")
+    image = image.resize((size * scale, size * scale), Image.NEAREST)
     out = io.BytesIO()
-    qr.save(out, kind="svg", xmldecl=False, omitsize=True, border=4, nl=False)
-    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    image.save(out, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def payment(case: dict[str, Any], total: Decimal) -> Payment | None:
@@ -68,5 +91,5 @@ def payment(case: dict[str, Any], total: Decimal) -> Payment | None:
     text = reference(case)
     uri = ""
     if Decimal("0.01") <= total <= MAX_AMOUNT:
-        uri = qr_svg_data_uri(holder, iban, bic, total, text)
+        uri = qr_png_data_uri(epc_payload(holder, iban, bic, total, text))
     return Payment(holder, iban, bic, total, text, uri)

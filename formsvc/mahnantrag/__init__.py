@@ -1,0 +1,57 @@
+"""The filled Mahnbescheid application ("Antrag auf Erlass eines Mahnbescheids").
+
+Flask-free core: a case goes in, bytes come out. ``render(case, settings=...)``
+validates with the ``court`` profile first (an objection raises
+:class:`~formsvc.errors.CaseRejected`, nothing is produced), maps the case to
+the form's fields (:mod:`.mapper`, driven by ``formsvc/data/mahnantrag_fields.json``)
+and returns the PDF (editable AcroForm, or flattened) or the HTML preview.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..config import Settings
+from ..validation import ensure_valid
+from .document import build_html, write_pdf
+from .mapper import map_case, representatives_not_on_form
+
+Format = Literal["pdf", "html"]
+#: Warning code: a representative has no slot on the form and is listed in the summary block instead.
+REPRESENTATIVE_WARNING = "representative_not_on_form"
+MIMETYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered application: the bytes, their type, a file name and the validation warnings."""
+
+    data: bytes
+    mimetype: str
+    filename: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def filename_for(case: dict[str, Any], fmt: Format) -> str:
+    """``mahnantrag-<case_id>.pdf``: built from the case id only, never from personal data."""
+    case_id = re.sub(r"[^A-Za-z0-9._-]", "_", str(case.get("case_id") or "case"))
+    return f"mahnantrag-{case_id}.{fmt}"
+
+
+def render(case: Any, *, settings: Settings | None = None, fmt: Format = "pdf", flatten: bool = False) -> Rendered:
+    """Validate ``case`` for court and render the application as PDF or HTML."""
+    report = ensure_valid(case, "court", settings=settings)
+    values = map_case(case)
+    if fmt == "html":
+        data = build_html(case, values, "html").encode("utf-8")
+    else:
+        data = write_pdf(case, values, flatten=flatten)
+    codes = [o.code for o in report.warnings]
+    if representatives_not_on_form(case):
+        codes.append(REPRESENTATIVE_WARNING)
+    warnings = list(dict.fromkeys(codes))
+    return Rendered(data=data, mimetype=MIMETYPES[fmt], filename=filename_for(case, fmt), warnings=warnings)
+
+
+__all__ = ["Rendered", "render", "map_case", "filename_for"]

@@ -14,6 +14,8 @@ from .. import resources
 
 TABLE_FILE = "mahnantrag_fields.json"
 Kind = Literal["text", "checkbox"]
+#: The form's grid: a field is 1-4 quarters wide (``width`` in the table).
+COLUMNS = 4
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,19 @@ class Group:
     id: str
     title: str
     fields: tuple[Field, ...]
+
+    @property
+    def rows(self) -> list[list[Field]]:
+        """The fields packed into rows of four quarter-width columns, in order."""
+        rows: list[list[Field]] = []
+        used = COLUMNS
+        for field in self.fields:
+            if used + field.width > COLUMNS:
+                rows.append([])
+                used = 0
+            rows[-1].append(field)
+            used += field.width
+        return rows
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,6 @@ from typing import Any
 from .. import case as c
 from .. import formatting as fmt
 from ..countries import vehicle_code
-from ..errors import CaseRejected
-from ..validation import Objection, Report
 from .fields import Field, fields
 
 Value = str | bool
@@ -108,40 +106,32 @@ def field_value(field: Field, found: dict[str, Any]) -> Value:
 
 def map_case(case: dict[str, Any]) -> dict[str, Value]:
     """Every field of the form with its value for ``case`` (a court-valid case)."""
-    ensure_slots(case)
     found = subjects(case)
     return {field.name: field_value(field, found) for field in fields()}
 
 
-def ensure_slots(case: dict[str, Any]) -> None:
-    """Refuse a case whose representatives do not fit the form's slots (nothing is dropped silently).
+ORDINAL_PARTY = {"creditor": "1. Antragsteller", "co_creditor": "2. Antragsteller",
+                 "debtors/0": "1. Antragsgegner", "debtors/1": "2. Antragsgegner"}
 
-    The form has one slot per debtor representative and, besides the creditor's
-    first representative, one "second representative" slot shared by the
-    creditor's second representative and the co-creditor's representative.
+
+def representatives_not_on_form(case: dict[str, Any]) -> list[tuple[str, str]]:
+    """(JSON Pointer, "Name (Stellung) – Partei") of representatives the form has no slot for.
+
+    The form has one representative slot per debtor, one for the creditor and
+    one "second representative" slot shared by the creditor's second
+    representative and the co-creditor's representative (the co-creditor's
+    takes it). Naming one of several legal representatives is enough for
+    service (§ 170 Abs. 3 ZPO); the others are listed in the summary block and
+    reported as a warning, never dropped silently.
     """
-    extra: list[str] = []
-    for i in range(2):
-        if _representative(c.get(case, "debtors", i), 1) is not None:
-            extra.append(f"/debtors/{i}/representatives/1")
-    second = []
-    if _representative(c.get(case, "creditor"), 1) is not None:
-        second.append("/creditor/representatives/1")
-    for j in range(2):
-        if _representative(c.get(case, "co_creditor"), j) is not None:
-            second.append(f"/co_creditor/representatives/{j}")
-    extra.extend(second[1:])
-    if not extra:
-        return
-    report = Report()
-    for path in extra:
-        report.add(Objection(
-            code="too_many_representatives", path=path, level="error",
-            message_de=f"{path}: Das Antragsformular hat für diesen Vertreter keinen Platz (je Antragsgegner ein "
-                       "Vertreter; für den 2. Vertreter des Antragstellers und den Vertreter des 2. Antragstellers "
-                       "zusammen ein Feld). Bitte den Vertreter weglassen oder den Antrag aufteilen.",
-            message_en=f"{path}: the application form has no slot for this representative (one per debtor; one "
-                       "shared slot for the creditor's second representative and the co-creditor's "
-                       "representative). Remove the representative or split the application.",
-        ))
-    raise CaseRejected(report)
+    placed = {id(v) for k, v in subjects(case).items() if k.endswith("representative") and v is not None}
+    extra = []
+    for key, label in ORDINAL_PARTY.items():
+        party = c.get(case, *[int(p) if p.isdigit() else p for p in key.split("/")])
+        reps = c.get(party, "representatives")
+        for j, rep in enumerate(reps if isinstance(reps, list) else []):
+            if isinstance(rep, dict) and id(rep) not in placed:
+                name = " ".join(_text(rep.get(k)) for k in ("first_name", "last_name") if _text(rep.get(k)))
+                role = _text(rep.get("role"))
+                extra.append((f"/{key}/representatives/{j}", f"{name}{f' ({role})' if role else ''} – {label}"))
+    return extra

@@ -21,6 +21,16 @@ def _fmt(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
+def _eur_de(amount: Decimal) -> str:
+    """1234.5 -> "1.234,50 EUR"."""
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " EUR"
+
+
+def _eur_en(amount: Decimal) -> str:
+    """1234.5 -> "EUR 1,234.50"."""
+    return f"EUR {amount:,.2f}"
+
+
 def _interest(claim: dict[str, Any]) -> dict[str, Any]:
     interest = claim.get("interest")
     return interest if isinstance(interest, dict) else {}
@@ -252,7 +262,9 @@ def consumer_credit_rate_excluded(case: dict[str, Any], ctx: Context) -> Iterato
             continue
         if rate - base > limit:
             yield f"{path}/consumer_credit/effective_rate", {
-                "base_rate": base, "limit": base + limit, "contract_date": _fmt(signed)}
+                "base_de": str(base).replace(".", ","), "base_en": str(base),
+                "limit_de": str(base + limit).replace(".", ","), "limit_en": str(base + limit),
+                "contract_date": _fmt(signed)}
 
 
 def _labelled_costs(case: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -278,12 +290,14 @@ def court_costs_not_allowed(case: dict[str, Any], ctx: Context) -> Iterator[Find
 def cost_label_required(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Further costs with an amount but no label, or a label but no amount."""
     for path, item in _labelled_costs(case):
-        amount = c.money(item.get("amount"))
-        has_label = given(item.get("label"))
-        if amount and not has_label:
+        raw = item.get("amount")
+        amount = c.money(raw)
+        if raw is not None and amount is None:
+            continue  # mistyped: the schema reports it
+        has_amount, has_label = bool(amount), given(item.get("label"))
+        if has_amount and not has_label:
             yield f"{path}/label", {}
-        elif has_label and not amount and not isinstance(item.get("amount"), (str, int, float)) or (
-                has_label and amount == 0):
+        elif has_label and not has_amount:
             yield f"{path}/amount", {}
 
 
@@ -366,17 +380,17 @@ def trial_court_mismatch(case: dict[str, Any], ctx: Context) -> Iterator[Finding
                                          "Amtsgericht whatever the value (§ 23 no. 2a, 2c GVG)"}
         return
     if kind in t.amtsgericht_types and value > limit:
-        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({value} EUR) übersteigen die "
-                                     f"Streitwertgrenze des Amtsgerichts von {limit} EUR; zuständig ist das "
+        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({_eur_de(value)}) übersteigen die "
+                                     f"Streitwertgrenze des Amtsgerichts von {_eur_de(limit)}; zuständig ist das "
                                      "Landgericht (Art 2 oder 3)",
-                                     "reason_en": f"the main claims ({value} EUR) exceed the Amtsgericht's limit "
-                                     f"of {limit} EUR; choose the Landgericht (type 2 or 3)"}
+                                     "reason_en": f"the main claims ({_eur_en(value)}) exceed the Amtsgericht's limit "
+                                     f"of {_eur_en(limit)}; choose the Landgericht (type 2 or 3)"}
     elif kind in t.landgericht_types and value <= limit:
-        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({value} EUR) liegen nicht über "
-                                     f"der Streitwertgrenze des Amtsgerichts von {limit} EUR; zuständig ist das "
+        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({_eur_de(value)}) liegen nicht über "
+                                     f"der Streitwertgrenze des Amtsgerichts von {_eur_de(limit)}; zuständig ist das "
                                      "Amtsgericht (Art 1)",
-                                     "reason_en": f"the main claims ({value} EUR) do not exceed the Amtsgericht's "
-                                     f"limit of {limit} EUR; choose the Amtsgericht (type 1)"}
+                                     "reason_en": f"the main claims ({_eur_en(value)}) do not exceed the Amtsgericht's "
+                                     f"limit of {_eur_en(limit)}; choose the Amtsgericht (type 1)"}
 
 
 @rule("statute_of_limitations")

@@ -32,6 +32,12 @@ def given(value: Any) -> bool:
     return True
 
 
+def country(place: dict[str, Any]) -> str:
+    """ISO country of an address-like object, ``DE`` when not given (or mistyped: the schema reports that)."""
+    value = place.get("country")
+    return value.upper() if isinstance(value, str) and value else "DE"
+
+
 def _address_gaps(path: str, address: Any) -> Iterator[Finding]:
     """The whole address when absent, else each missing street/postal code/city."""
     if not isinstance(address, dict) or not any(given(address.get(k)) for k in ADDRESS_FIELDS):
@@ -89,21 +95,21 @@ def _postal_codes(case: dict[str, Any], ctx: Context) -> Iterator[tuple[str, Any
     for path, party in ctx.parties(case):
         address = party.get("address")
         if isinstance(address, dict):
-            yield f"{path}/address/postal_code", address.get("postal_code"), c.country(address)
+            yield f"{path}/address/postal_code", address.get("postal_code"), country(address)
     for path, rep, _ in ctx.representatives(case):
         address = rep.get("address")
         if isinstance(address, dict):
-            yield f"{path}/address/postal_code", address.get("postal_code"), c.country(address)
+            yield f"{path}/address/postal_code", address.get("postal_code"), country(address)
     for path, claim in ctx.claims(case):
         place = claim.get("object")
         if isinstance(place, dict):
-            yield f"{path}/object/postal_code", place.get("postal_code"), c.country(place)
+            yield f"{path}/object/postal_code", place.get("postal_code"), country(place)
     previous = c.get(case, "assignment", "previous_creditor")
     if isinstance(previous, dict):
-        yield "/assignment/previous_creditor/postal_code", previous.get("postal_code"), c.country(previous)
+        yield "/assignment/previous_creditor/postal_code", previous.get("postal_code"), country(previous)
     address = c.get(case, "attorney", "address")
     if isinstance(address, dict):
-        yield "/attorney/address/postal_code", address.get("postal_code"), c.country(address)
+        yield "/attorney/address/postal_code", address.get("postal_code"), country(address)
     for court in ("dunning", "trial"):
         place = c.get(case, "courts", court)
         if isinstance(place, dict):

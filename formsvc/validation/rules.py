@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .. import case as c
@@ -48,7 +49,7 @@ class Context:
         """The case's ``application_date``, else today (the reference day for "future" and "old")."""
         return c.date(case.get("application_date")) or self.today
 
-    @property
+    @cached_property
     def catalog(self) -> Catalog:
         """The Hauptforderungskatalog the deployment configured."""
         return load_catalog(self.settings)
@@ -86,7 +87,8 @@ class Context:
 def run(case: dict[str, Any], profiles: tuple[str, ...], *, settings: Settings | None = None,
         today: dt.date | None = None) -> Iterator[Objection]:
     """Apply every rule whose profile is in ``profiles``."""
-    from . import claim_rules, court_rules, eda_rules  # noqa: F401  (registers the rules)
+    from . import claim_rules, court_rules  # noqa: F401  (registers the rules)
+    from ..eda import checks as _eda_checks  # noqa: F401  (layout-driven eda rules, registered last)
 
     ctx = Context(settings=settings, today=today or c.today())
     entries = table()

@@ -1,7 +1,7 @@
 """The limits and word lists of ``formsvc/data/validation_rules.json``, loaded once.
 
 Rules read their numbers from here (value limits, interest points, the
-court-fee words, Postfach patterns, EDA field widths) so that a change of law
+court-fee words, Postfach patterns) so that a change of law
 or layout is a change of data, not of code.
 """
 from __future__ import annotations
@@ -35,10 +35,6 @@ class RuleTables:
     majority_age: int
     court_cost_words: tuple[str, ...]
     po_box: re.Pattern[str]
-    eda_field_lengths: dict[str, int]
-    not_in_eda: tuple[str, ...]
-    eda_encoding: str
-    sender_id: re.Pattern[str]
 
     def value_limit(self, day: dt.date) -> Decimal:
         """The Amtsgericht's value limit for an application on ``day``."""
@@ -74,44 +70,4 @@ def tables() -> RuleTables:
         majority_age=int(raw["majority_age"]["years"]),
         court_cost_words=tuple(fold(w) for w in raw["court_cost_words"]["words"]),
         po_box=re.compile("|".join(f"(?:{p})" for p in raw["po_box_patterns"]["patterns"]), re.IGNORECASE),
-        eda_field_lengths=dict(raw["eda_field_lengths"]["fields"]),
-        not_in_eda=tuple(raw["eda_text_fields"]["not_in_eda"]),
-        eda_encoding=str(raw["eda"]["encoding"]),
-        sender_id=re.compile(raw["eda"]["sender_id_pattern"]),
     )
-
-
-@lru_cache(maxsize=1)
-def eda_field_lengths() -> dict[str, int]:
-    """EDA field widths by JSON Pointer pattern: the table, narrowed by the EDA layout if present.
-
-    The layout (``schemas/eda-layout.json``, owned by the EDA writer) is read
-    defensively: fields whose ``source`` points into the case and whose format
-    is text contribute their ``length``; anything unexpected is ignored.
-    """
-    lengths = dict(tables().eda_field_lengths)
-    try:
-        layout = resources.schema("eda-layout.json")
-    except (FileNotFoundError, OSError, ValueError):
-        return lengths
-    for record in layout.get("records", []) if isinstance(layout, dict) else []:
-        if not isinstance(record, dict):
-            continue
-        repeat = record.get("repeat")
-        for field in record.get("fields", []) or []:
-            if not isinstance(field, dict):
-                continue
-            source, length, fmt = field.get("source"), field.get("length"), str(field.get("format", ""))
-            if not isinstance(source, str) or not isinstance(length, int) or not fmt.startswith("X"):
-                continue
-            if ":" in source or not source:
-                continue
-            if source.startswith("/"):
-                pattern = source
-            elif isinstance(repeat, str) and repeat.startswith("/"):
-                pattern = f"{repeat}/*/{source}"
-            else:
-                continue
-            pattern = re.sub(r"/\d+(?=/|$)", "/*", pattern)
-            lengths[pattern] = min(length, lengths.get(pattern, length))
-    return lengths

@@ -1,10 +1,56 @@
-"""Blueprint for the mahnantrag family (work in progress)."""
+"""``POST /v1/render/mahnantrag``: the filled Mahnbescheid application as PDF or HTML."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Response
+
+from ..mahnantrag import render
+from ..openapi import case_body, problem_responses
+from .common import choice, document, flag, read_case, settings
 
 bp = Blueprint("mahnantrag", __name__)
 
-OPENAPI_PATHS: dict[str, Any] = {}
+
+@bp.post("/v1/render/mahnantrag")
+def render_mahnantrag() -> Response:
+    """Validate the case (court profile) and answer the filled application."""
+    fmt = choice("format", ("pdf", "html"), "pdf")
+    flatten = flag("flatten", False)
+    case = read_case()
+    result = render(case, settings=settings(), fmt=fmt, flatten=flatten)  # type: ignore[arg-type]
+    headers = {"Formsvc-Warnings": json.dumps(result.warnings)} if result.warnings else {}
+    return document(result.data, result.mimetype, result.filename, inline=True, headers=headers)
+
+
+OPENAPI_PATHS: dict[str, Any] = {
+    "/v1/render/mahnantrag": {
+        "post": {
+            "summary": "The filled Mahnbescheid application (Antrag auf Erlass eines Mahnbescheids)",
+            "description": "Validates the case with the court profile first; any objection answers 422 and "
+                           "nothing is generated. The PDF has one AcroForm field per form field (names as in "
+                           "the field table), filled and with appearance streams; `flatten=true` burns the "
+                           "values into the page instead.",
+            "operationId": "renderMahnantrag",
+            "parameters": [
+                {"name": "format", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["pdf", "html"], "default": "pdf"}},
+                {"name": "flatten", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no", "on", "off"],
+                            "default": "false"}},
+            ],
+            "requestBody": case_body(),
+            "responses": {
+                "200": {
+                    "description": "The application; header Formsvc-Warnings lists warning codes (JSON array)",
+                    "headers": {"Formsvc-Warnings": {"schema": {"type": "string"},
+                                                     "description": "JSON list of warning codes"}},
+                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                                "text/html": {"schema": {"type": "string"}}},
+                },
+                **problem_responses("400", "401", "413", "415", "422"),
+            },
+        }
+    }
+}

@@ -94,7 +94,7 @@ function renderOutline(caseObj, errors, warnings) {
     const name = document.createElement("td");
     name.textContent = label(row.path);
     const small = document.createElement("div");
-    small.className = "path"; small.textContent = row.path; small.style.fontFamily = "monospace"; small.style.color = "#666";
+    small.className = "path"; small.textContent = row.path;
     name.append(small);
     const val = document.createElement("td");
     if (row.missing) { val.textContent = "(fehlt)"; val.className = "missing"; } else val.textContent = row.value;
@@ -109,8 +109,28 @@ function renderOutline(caseObj, errors, warnings) {
       obs.append(span);
     }
     tr.append(name, val, obs);
+    if (row.objections) tr.id = "row-" + rowIds++;
     body.append(tr);
   }
+}
+
+let rowIds = 0;
+
+function summarise(objections) {
+  // a short list above the outline; each entry jumps to the row it concerns
+  const list = document.createElement("ul");
+  list.className = "summary";
+  for (const ob of objections) {
+    const row = Array.from(document.querySelectorAll("#outline tbody tr")).find((tr) =>
+      Array.from(tr.querySelectorAll(".objection .code")).some((c) => c.textContent.trim() === ob.code));
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = row ? "#" + row.id : "#outline";
+    link.textContent = label(ob.path) + ": " + ob.message;
+    item.append(link);
+    list.append(item);
+  }
+  return list;
 }
 
 async function validate() {
@@ -129,6 +149,7 @@ async function validate() {
     verdict.className = "verdict bad";
     verdict.textContent = n + (n === 1 ? " Beanstandung" : " Beanstandungen") + " – das Gericht würde diesen Fall zurückweisen.";
     renderOutline(lastCase, data.errors || [], data.warnings || []);
+    verdict.append(summarise((data.errors || []).concat(data.warnings || [])));
   } else {
     verdict.className = "verdict error";
     verdict.textContent = problemText(response, data);

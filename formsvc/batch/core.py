@@ -1,0 +1,175 @@
+"""Batch printing: many cases in, one print-ready PDF out, letters in input order.
+
+``render_batch`` screens every case first (see :mod:`.screening`), renders the
+letters in parallel worker processes (:mod:`.pool`) and merges each letter
+into the output as soon as it and every letter before it are ready
+(:mod:`.pdfstream`), so memory stays flat however many letters there are.
+With ``duplex`` every letter starts on a front side: a blank page follows each
+letter with an odd page count.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from ..config import Settings
+from ..errors import BadParameter, BatchRejected, CaseRejected, RenderTimeout
+from ..validation import Objection, Report
+from . import pool as pools
+from .pdfstream import StreamingPdfWriter
+from .screening import Screening, SkippedCase, case_id_of, screen
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class LetterEntry:
+    """Where one letter sits in the print file."""
+
+    index: int
+    case_id: str | None
+    first_page: int
+    pages: int
+    blank_after: bool = False
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form for the manifest."""
+        return {"index": self.index, "case_id": self.case_id, "first_page": self.first_page,
+                "pages": self.pages, "blank_after": self.blank_after, "warnings": list(self.warnings)}
+
+
+@dataclass
+class BatchResult:
+    """What was printed: every letter's place, the page total and what was skipped."""
+
+    letters: list[LetterEntry] = field(default_factory=list)
+    skipped: list[SkippedCase] = field(default_factory=list)
+    pages: int = 0
+    total: int = 0
+    duplex: bool = False
+    seconds: float = 0.0
+
+    @property
+    def letter_count(self) -> int:
+        """Letters in the print file."""
+        return len(self.letters)
+
+    def manifest(self, language: str = "de") -> dict[str, Any]:
+        """The print manifest: counts, each letter's first page and page count, the skipped cases."""
+        return {"letters": self.letter_count, "pages": self.pages, "cases": self.total,
+                "duplex": self.duplex, "first_pages": [e.as_dict() for e in self.letters],
+                "skipped": [s.as_dict(language) for s in self.skipped]}
+
+
+def render_batch(cases: Sequence[Any], options: Mapping[str, Any], out: str | Path | IO[bytes], *,
+                 duplex: bool = False, skip_invalid: bool = False, settings: Settings | None = None,
+                 progress: Progress | None = None) -> BatchResult:
+    """Screen ``cases``, then render their letters into one PDF at ``out`` (path or binary stream).
+
+    ``options`` are letter option overrides (``tone``, ``level``, ``language``);
+    each case's own ``letter`` settings fill in the rest. Raises
+    :class:`BatchRejected` listing every bad case unless ``skip_invalid``.
+    """
+    screening = screen(cases, options, skip_invalid=skip_invalid, settings=settings)
+    return render_screened(screening, options, out, duplex=duplex, settings=settings, progress=progress)
+
+
+def render_screened(screening: Screening, options: Mapping[str, Any], out: str | Path | IO[bytes], *,
+                    duplex: bool = False, settings: Settings | None = None,
+                    progress: Progress | None = None) -> BatchResult:
+    """Render the accepted cases of a finished screening into one PDF (see :func:`render_batch`)."""
+    if isinstance(out, (str, Path)):
+        return _to_path(Path(out), screening, options, duplex, settings, progress)
+    return _render(screening, options, out, duplex, settings, progress)
+
+
+def _to_path(target: Path, screening: Screening, options: Mapping[str, Any], duplex: bool,
+             settings: Settings | None, progress: Progress | None) -> BatchResult:
+    """Write next to ``target`` and move it into place only when complete (never a half file)."""
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with open(partial, "wb") as handle:
+            result = _render(screening, options, handle, duplex, settings, progress)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return result
+
+
+def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], duplex: bool,
+            settings: Settings | None, progress: Progress | None) -> BatchResult:
+    started = time.perf_counter()
+    result = BatchResult(skipped=list(screening.skipped), total=screening.total, duplex=duplex)
+    total = len(screening.accepted)
+    timeout = settings.render_timeout if settings is not None else 60
+    executor = pools.executor_for(settings)
+    worker_settings = pools.portable(settings)
+    overrides = dict(options)
+    if progress:
+        progress(0, total)
+    writer = StreamingPdfWriter(out)
+    with ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="formsvc-batch-"))
+        futures: list[tuple[int, Any, Future[pools.LetterFile]]] = [
+            (index, case, executor.submit(pools.render_to_file, index, case, overrides, folder, worker_settings))
+            for index, case in screening.accepted
+        ]
+        stack.callback(lambda: [f.cancel() for _, _, f in futures])
+        for done, (index, case, future) in enumerate(futures, start=1):
+            letter = _wait(future, executor, index, case, timeout)
+            if isinstance(letter, Report):
+                result.skipped.append(_skip_or_reject(index, case, letter, screening))
+            else:
+                first_page = writer.page_count + 1
+                pages = writer.append_pdf(letter.path)
+                Path(letter.path).unlink(missing_ok=True)
+                blank = duplex and pages % 2 == 1
+                if blank:
+                    writer.append_blank_page(*writer.last_page_size)
+                result.letters.append(LetterEntry(index, case_id_of(case), first_page, pages, blank,
+                                                  letter.warnings))
+            if progress:
+                progress(done, total)
+    if not result.letters:
+        raise BatchRejected([(s.index, s.case_id, s.report) for s in result.skipped])
+    writer.close(title=f"formsvc batch: {result.letter_count} letters")
+    result.skipped.sort(key=lambda s: s.index)
+    result.pages = writer.page_count
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _wait(future: Future[pools.LetterFile], executor: Any, index: int, case: Any,
+          timeout: int) -> pools.LetterFile | Report:
+    """One letter's result; a case the renderer itself refuses comes back as its report."""
+    try:
+        return future.result(timeout=timeout)
+    except CaseRejected as exc:
+        return exc.report
+    except BadParameter as exc:
+        report = Report()
+        report.add(Objection("bad_letter_option", "/letter", "error", exc.message, exc.message))
+        return report
+    except FutureTimeout:
+        pools.discard(executor)
+        raise RenderTimeout(f"Letter {index} (case_id {case_id_of(case)}) took longer than {timeout} s "
+                            f"to render; the batch was stopped.") from None
+    except BrokenProcessPool:
+        pools.discard(executor)
+        raise
+
+
+def _skip_or_reject(index: int, case: Any, report: Report, screening: Screening) -> SkippedCase:
+    """A case refused at render time: skipped when the batch skips, else the batch fails."""
+    if not screening.skip_invalid:
+        raise BatchRejected([(index, case_id_of(case), report)])
+    return SkippedCase(index, case_id_of(case), report)

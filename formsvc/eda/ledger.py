@@ -1,0 +1,198 @@
+"""The EDA-ID ledger: every export, its ID, file, hash and cases; nothing is ever deleted.
+
+An ID is reserved *before* its file is generated, in one transaction that
+holds the sender's counter row locked (``BEGIN IMMEDIATE`` on SQLite,
+``SELECT ... FOR UPDATE`` on PostgreSQL): read the last ID, take the next one
+of ``eda_id_min..eda_id_max``, refuse case ids that are already in the ledger,
+store the export as ``reserved`` with its case ids, commit. Only then is the
+file written; afterwards the export becomes ``written`` (with SHA-256) or
+``failed``. An ID once reserved is never issued again - not after a crash, not
+after a restart - so gaps are possible and duplicates are not.
+
+A reservation left ``reserved`` by a killed process is marked ``failed``
+("interrupted") once it is older than :data:`STALE_AFTER`; its ID stays used.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (Boolean, Column, Engine, ForeignKey, Index, Integer, String, Table, UniqueConstraint,
+                        func, insert, select, update)
+from sqlalchemy.exc import IntegrityError
+
+from .. import db
+from ..config import Settings
+from ..errors import DuplicateSubmission, EdaIdRangeExhausted
+from .writer import file_name
+
+RESERVED, WRITTEN, FAILED = "reserved", "written", "failed"
+STALE_AFTER = dt.timedelta(hours=1)
+_IN_CHUNK = 500
+
+counters = Table(
+    "eda_counters", db.metadata,
+    Column("sender_id", String(8), primary_key=True),
+    Column("last_id", Integer, nullable=False),
+)
+exports = Table(
+    "eda_exports", db.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(8), nullable=False),
+    Column("eda_id", Integer, nullable=False),
+    Column("file_name", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("case_count", Integer, nullable=False),
+    Column("resubmission", Boolean, nullable=False, default=False),
+    Column("sha256", String(64)),
+    Column("bytes", Integer),
+    Column("error", String(200)),
+    UniqueConstraint("sender_id", "eda_id", name="uq_eda_exports_sender_id_eda_id"),
+)
+export_cases = Table(
+    "eda_export_cases", db.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("export_id", Integer, ForeignKey("eda_exports.id"), nullable=False),
+    Column("case_id", String(35), nullable=False),
+    Index("ix_eda_export_cases_case_id", "case_id"),
+)
+TABLES = [counters, exports, export_cases]
+_READY: set[str] = set()  # database URLs whose tables exist (in this process)
+
+
+def now_utc() -> str:
+    """Current UTC time as sortable ISO text (``2026-01-20T09:15:02.123456Z``)."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """An EDA-ID taken for one export."""
+
+    export_id: int
+    eda_id: int
+    file_name: str
+
+
+class Ledger:
+    """The ledger on one database (SQLite file or PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        key = engine.url.render_as_string(hide_password=False)
+        if key not in _READY:
+            db.create_tables(engine, TABLES)
+            _READY.add(key)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> "Ledger":
+        """The ledger on ``settings.database_url``."""
+        return cls(db.engine_for(settings))
+
+    def reserve(self, case_ids: Sequence[str], settings: Settings, *, resubmit: bool = False) -> Reservation:
+        """Take the next EDA-ID for an export of ``case_ids``, or raise (409) without taking one."""
+        duplicates_in_batch = _repeated(case_ids)
+        if duplicates_in_batch:
+            raise DuplicateSubmission(f"case id(s) {_shorten(duplicates_in_batch)} appear more than once in this "
+                                      "export; send each case once.", case_ids=duplicates_in_batch[:100])
+        sender = settings.eda_sender_id
+        self._ensure_counter(sender)
+        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+            last = conn.execute(select(counters.c.last_id).where(counters.c.sender_id == sender)
+                                .with_for_update()).scalar_one()
+            highest = conn.execute(select(func.max(exports.c.eda_id)).where(exports.c.sender_id == sender)).scalar()
+            eda_id = max(last + 1, settings.eda_id_min, (highest if highest is not None else -1) + 1)
+            if eda_id > settings.eda_id_max:
+                raise EdaIdRangeExhausted(
+                    f"every EDA-ID from {settings.eda_id_min:03d} to {settings.eda_id_max:03d} has been used; ask the "
+                    "dunning court for a new range and set FORMSVC_EDA_ID_MIN/_MAX.")
+            now = now_utc()
+            conn.execute(update(exports).where(exports.c.status == RESERVED,
+                                               exports.c.created_at < _iso(dt.datetime.now(dt.timezone.utc) - STALE_AFTER))
+                         .values(status=FAILED, finished_at=now, error="interrupted: no result within the time limit"))
+            if not resubmit:
+                already = self._submitted(conn, case_ids)
+                if already:
+                    raise DuplicateSubmission(
+                        f"case id(s) {_shorten(sorted(already))} were already exported to the court; send them again "
+                        "only on purpose, with resubmit=true.", case_ids=sorted(already)[:100])
+            conn.execute(update(counters).where(counters.c.sender_id == sender).values(last_id=eda_id))
+            name = file_name(settings.eda_prefix, eda_id)
+            export_id = conn.execute(insert(exports).values(
+                sender_id=sender, eda_id=eda_id, file_name=name, status=RESERVED, created_at=now,
+                case_count=len(case_ids), resubmission=resubmit)).inserted_primary_key[0]
+            for start in range(0, len(case_ids), 5000):
+                conn.execute(insert(export_cases), [{"export_id": export_id, "case_id": cid}
+                                                    for cid in case_ids[start:start + 5000]])
+        return Reservation(int(export_id), eda_id, name)
+
+    def finish(self, reservation: Reservation, *, sha256: str, size: int) -> None:
+        """Mark an export as written, with the SHA-256 and size of its file."""
+        with self.engine.begin() as conn:
+            conn.execute(update(exports).where(exports.c.id == reservation.export_id)
+                         .values(status=WRITTEN, sha256=sha256, bytes=size, finished_at=now_utc()))
+
+    def fail(self, reservation: Reservation, reason: str) -> None:
+        """Mark an export as failed; its ID stays used."""
+        with self.engine.begin() as conn:
+            conn.execute(update(exports).where(exports.c.id == reservation.export_id)
+                         .values(status=FAILED, error=reason[:200], finished_at=now_utc()))
+
+    def entries(self, *, with_case_ids: bool = True) -> list[dict[str, Any]]:
+        """Every export, oldest first, as JSON-ready dicts."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(exports).order_by(exports.c.id)).mappings().all()
+            ids: dict[int, list[str]] = {}
+            if with_case_ids:
+                for export_id, case_id in conn.execute(select(export_cases.c.export_id, export_cases.c.case_id)
+                                                       .order_by(export_cases.c.id)):
+                    ids.setdefault(export_id, []).append(case_id)
+        out = []
+        for row in rows:
+            entry = {key: row[key] for key in ("eda_id", "file_name", "status", "sender_id", "created_at",
+                                               "finished_at", "sha256", "bytes", "case_count", "resubmission", "error")}
+            if with_case_ids:
+                entry["case_ids"] = ids.get(row["id"], [])
+            out.append(entry)
+        return out
+
+    def _ensure_counter(self, sender: str) -> None:
+        with self.engine.connect() as conn:
+            if conn.execute(select(counters.c.last_id).where(counters.c.sender_id == sender)).first() is not None:
+                return
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(counters).values(sender_id=sender, last_id=-1))
+        except IntegrityError:
+            pass  # another process created it first
+
+    @staticmethod
+    def _submitted(conn: Any, case_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(case_ids), _IN_CHUNK):
+            chunk = list(case_ids[start:start + _IN_CHUNK])
+            query = (select(export_cases.c.case_id).join(exports, exports.c.id == export_cases.c.export_id)
+                     .where(export_cases.c.case_id.in_(chunk), exports.c.status.in_((RESERVED, WRITTEN))))
+            found.update(conn.execute(query).scalars())
+        return found
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _repeated(values: Sequence[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for value in values:
+        (repeated if value in seen else seen).add(value)
+    return sorted(repeated)
+
+
+def _shorten(ids: list[str], limit: int = 10) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")

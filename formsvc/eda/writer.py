@@ -1,0 +1,288 @@
+"""Writing the EDA file, streamed record by record, driven only by the layout.
+
+``write_eda(cases, out, eda_id=..., created=..., settings=...)`` writes the
+file header, then for each case its key record and the records the layout
+lists for it, then the trailer with the control sums. Cases are consumed one
+at a time and records are flushed in small chunks, so memory does not grow
+with the number of cases. The same cases, EDA-ID, date and settings always
+give the same bytes.
+
+The writer never truncates or replaces: a value that does not fit raises
+:class:`~formsvc.errors.CaseRejected` with the objection (the callers
+validate with profile ``eda`` first, so this is the last line of defence).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any
+
+from .. import case as c
+from ..config import Settings
+from ..errors import CaseRejected
+from ..validation.messages import make
+from ..validation.report import Objection, Report
+from . import fields
+from .layout import COMPUTED, CONFIG, CONST, POINTER, RELATIVE, FieldSpec, Layout, RecordSpec, load_layout
+
+_FLUSH_RECORDS = 512
+_CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
+SENDER_ID = re.compile(r"[0-9]{8}")
+
+
+def file_name(prefix: str, eda_id: int) -> str:
+    """The court's file name: short name plus three-digit EDA-ID, e.g. ``ABC021.EDA``."""
+    return f"{prefix}{eda_id:03d}.EDA"
+
+
+def default_settings() -> Settings:
+    """Settings with every embedded default (used when the caller passes none)."""
+    return Settings.from_mapping({}, "instance")
+
+
+def config_value(settings: Settings, name: str) -> Any:
+    """A ``config:NAME`` source: a Settings attribute, else ``FORMSVC_<NAME>`` from the extra settings."""
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    return settings.extra.get(name.upper())
+
+
+@dataclass
+class EdaSummary:
+    """What was written: the trailer's control sums plus size and SHA-256 of the bytes."""
+
+    eda_id: int
+    file_name: str
+    created: dt.date
+    records: int = 0
+    applications: int = 0
+    claims: int = 0
+    claim_amount_sum: Decimal = Decimal("0.00")
+    catalog_no_sum: int = 0
+    bytes: int = 0
+    sha256: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (amounts as strings, dates ISO)."""
+        return {"eda_id": self.eda_id, "file_name": self.file_name, "created": self.created.isoformat(),
+                "records": self.records, "applications": self.applications, "claims": self.claims,
+                "claim_amount_sum": str(self.claim_amount_sum), "catalog_no_sum": self.catalog_no_sum,
+                "bytes": self.bytes, "sha256": self.sha256}
+
+
+def iter_items(obj: Any, keys: tuple[str, ...], indices: tuple[int, ...] = ()) -> Iterator[tuple[tuple[int, ...], dict[str, Any]]]:
+    """(indices, item) for every object a repeat pointer like ``/debtors/*/representatives`` reaches."""
+    if not keys:
+        if isinstance(obj, list):
+            for i, item in enumerate(obj):
+                if isinstance(item, dict):
+                    yield indices + (i,), item
+        return
+    head, rest = keys[0], keys[1:]
+    if head == "*":
+        if isinstance(obj, list):
+            for i, item in enumerate(obj):
+                yield from iter_items(item, rest, indices + (i,))
+    elif isinstance(obj, dict):
+        yield from iter_items(obj.get(head), rest, indices)
+
+
+def item_path(keys: tuple[str, ...], indices: tuple[int, ...]) -> str:
+    """The JSON Pointer of a repeated item, e.g. ``/debtors/1/representatives/0``."""
+    parts, pending = [], list(indices)
+    for key in keys:
+        parts.append(str(pending.pop(0)) if key == "*" else _escape(key))
+    parts.append(str(pending.pop(0)))
+    return "/" + "/".join(parts)
+
+
+def value_path(spec: FieldSpec, record: RecordSpec, indices: tuple[int, ...]) -> str:
+    """The JSON Pointer in the case of the value a field is written from ("" when not from the case)."""
+    if spec.source_kind == POINTER:
+        return "/" + "/".join(_escape(k) for k in spec.keys)
+    if spec.source_kind == RELATIVE:
+        return item_path(record.repeat_keys, indices) + "/" + "/".join(_escape(k) for k in spec.keys)
+    if spec.source_kind == COMPUTED and spec.keys[0] == "application_date":
+        return "/application_date"
+    return ""
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def resolve(obj: Any, keys: tuple[str, ...]) -> Any:
+    """Follow pointer segments through objects; ``None`` when anything is absent or not an object."""
+    for key in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+        if obj is None:
+            return None
+    return obj
+
+
+class EdaWriter:
+    """Writes one EDA file to a binary stream: ``add(case)`` per application, then ``close()``."""
+
+    def __init__(self, out: IO[bytes], *, eda_id: int, created: dt.date, settings: Settings | None = None,
+                 layout: Layout | None = None) -> None:
+        self.out = out
+        self.layout = layout or load_layout()
+        self.settings = settings or default_settings()
+        self.encoding = self.layout.encoding
+        self.line_end = self.layout.line_end.encode(self.encoding)
+        self.summary = EdaSummary(eda_id, file_name(self.settings.eda_prefix, eda_id), created)
+        self._hash = hashlib.sha256()
+        self._buffer: list[bytes] = []
+        self._config = {spec.keys[0]: config_value(self.settings, spec.keys[0])
+                        for record in self.layout.records for spec in record.fields if spec.source_kind == CONFIG}
+        self._computed: dict[str, Any] = {
+            "eda_id": eda_id, "created": created, "file_name": self.summary.file_name,
+            "layout_format": self.layout.format, "layout_version": self.layout.version,
+        }
+        self._groups = self._group_records(self.layout.application_records)
+        sender = self._config.get("eda_sender_id")
+        if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender):
+            raise CaseRejected(_report(make("invalid_sender_id", "", value=str(sender))))
+        self._emit(self.layout.header, None, None, ())
+
+    @staticmethod
+    def _group_records(records: tuple[RecordSpec, ...]) -> list[tuple[RecordSpec | None, list[RecordSpec]]]:
+        """Consecutive records with the same ``repeat`` form a group written item by item."""
+        groups: list[tuple[RecordSpec | None, list[RecordSpec]]] = []
+        for record in records:
+            if record.repeat and groups and groups[-1][0] is not None and groups[-1][0].repeat == record.repeat:
+                groups[-1][1].append(record)
+            else:
+                groups.append((record if record.repeat else None, [record]))
+        return groups
+
+    def add(self, case: dict[str, Any]) -> None:
+        """Write the records of one application."""
+        summary = self.summary
+        summary.applications += 1
+        computed = self._computed
+        computed["application_no"] = summary.applications
+        computed["application_date"] = c.date(case.get("application_date")) or summary.created
+        for lead, records in self._groups:
+            if lead is None:
+                self._emit(records[0], case, None, ())
+                continue
+            for indices, item in iter_items(case, lead.repeat_keys):
+                computed["item_no"] = indices[-1] + 1
+                computed["parent_no"] = indices[-2] + 1 if len(indices) > 1 else None
+                for record in records:
+                    self._emit(record, case, item, indices)
+        claims = case.get("claims") or []
+        for claim in claims:
+            summary.claims += 1
+            summary.claim_amount_sum += c.money_or_zero(claim.get("amount"))
+            catalog_no = claim.get("catalog_no")
+            summary.catalog_no_sum += catalog_no if isinstance(catalog_no, int) else 0
+        if len(self._buffer) >= _FLUSH_RECORDS:
+            self._flush()
+
+    def close(self) -> EdaSummary:
+        """Write the trailer, flush, and return the summary."""
+        summary = self.summary
+        self._computed.update(record_count=summary.records + 1, application_count=summary.applications,
+                              claim_count=summary.claims, claim_amount_sum=summary.claim_amount_sum,
+                              catalog_no_sum=summary.catalog_no_sum)
+        self._emit(self.layout.trailer, None, None, ())
+        self._flush()
+        summary.sha256 = self._hash.hexdigest()
+        return summary
+
+    def _emit(self, record: RecordSpec, case: Any, item: Any, indices: tuple[int, ...]) -> None:
+        parts: list[str] = []
+        position = 1
+        has_case_value = False
+        case_fields = False
+        for spec in record.fields:
+            kind = spec.source_kind
+            if kind == CONST:
+                value: Any = spec.const
+            elif kind == POINTER or kind == RELATIVE:
+                case_fields = True
+                value = resolve(case if kind == POINTER else item, spec.keys)
+                if value is not None and value != "":
+                    has_case_value = True
+            elif kind == COMPUTED:
+                value = self._computed.get(spec.keys[0])
+            else:
+                value = self._config.get(spec.keys[0])
+            if spec.start > position:
+                parts.append(" " * (spec.start - position))
+            try:
+                parts.append(fields.render(spec, value))
+            except fields.FieldValueError as exc:
+                self._reject(exc, spec, record, indices)
+            position = spec.start + spec.length
+        if case_fields and not has_case_value:
+            return  # a record whose data is entirely absent is left out
+        if position <= self.layout.record_length:
+            parts.append(" " * (self.layout.record_length - position + 1))
+        line = "".join(parts)
+        try:
+            data = line.encode(self.encoding)
+        except UnicodeEncodeError:
+            data = b""
+        if not data or _CONTROL_BYTES.search(data):
+            self._reject_characters(record, line, indices)
+        self._buffer.append(data + self.line_end)
+        self.summary.records += 1
+
+    def _reject(self, exc: fields.FieldValueError, spec: FieldSpec, record: RecordSpec,
+                indices: tuple[int, ...]) -> None:
+        path = value_path(spec, record, indices)
+        if exc.code == "field_too_long":
+            objection = make("field_too_long", path, field=_field_name(path, spec), **exc.params)
+        else:
+            objection = Objection("schema_violation", path, "error",
+                                  f"EDA-Feld {record.name}.{spec.name}: {exc.detail}.",
+                                  f"EDA field {record.name}.{spec.name}: {exc.detail}.")
+        raise CaseRejected(_report(objection), f"application {self.summary.applications}: {exc.detail}")
+
+    def _reject_characters(self, record: RecordSpec, line: str, indices: tuple[int, ...]) -> None:
+        for spec in record.fields:
+            text = line[spec.start - 1:spec.start - 1 + spec.length]
+            bad = fields.bad_characters(text)
+            if bad:
+                path = value_path(spec, record, indices)
+                objection = make("unsupported_character", path, field=_field_name(path, spec),
+                                 chars=", ".join(fields.describe_character(ch) for ch in bad))
+                raise CaseRejected(_report(objection), f"application {self.summary.applications}")
+        raise CaseRejected(_report(Objection("schema_violation", "", "error", "EDA-Satz nicht kodierbar.",
+                                             "EDA record cannot be encoded.")))
+
+    def _flush(self) -> None:
+        if self._buffer:
+            chunk = b"".join(self._buffer)
+            self._buffer.clear()
+            self._hash.update(chunk)
+            self.summary.bytes += len(chunk)
+            self.out.write(chunk)
+
+
+def _field_name(path: str, spec: FieldSpec) -> str:
+    return path.rsplit("/", 1)[-1] if path else spec.name
+
+
+def _report(objection: Objection) -> Report:
+    report = Report()
+    report.add(objection)
+    return report
+
+
+def write_eda(cases: Iterable[dict[str, Any]], out: IO[bytes], *, eda_id: int, created: dt.date,
+              settings: Settings | None = None, layout: Layout | None = None) -> EdaSummary:
+    """Stream ``cases`` into ``out`` as one EDA file; return the control sums and SHA-256."""
+    writer = EdaWriter(out, eda_id=eda_id, created=created, settings=settings, layout=layout)
+    for case in cases:
+        writer.add(case)
+    return writer.close()

@@ -1,0 +1,131 @@
+"""Build-time assets of the letters: compiled catalogs and small subset fonts.
+
+``prepare()`` (run by ``./dev`` through :mod:`formsvc.setup_assets`) is
+idempotent: it compiles every ``messages.po`` to ``messages.mo`` when the
+``.mo`` is missing or older, and writes the letter fonts — Noto Sans (Debian
+``fonts-noto-core``; DejaVu Sans from ``fonts-dejavu-core`` as fallback)
+reduced with fontTools' subsetter to the Latin ranges the eight letter
+languages need (German, English, French, Italian, Spanish, Dutch, Polish
+ł ś ż ą ę, Turkish ğ ş ı İ) — into the cache directory
+(``$FORMSVC_CACHE_DIR``, else ``$XDG_CACHE_HOME/formsvc``, else
+``~/.cache/formsvc``). The renderer calls :func:`font_files` and so builds a
+missing font once on first use; nothing is ever downloaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from .i18n import compile_po, locale_dir
+
+#: Bump when the subset specification changes (invalidates cached fonts).
+SUBSET_VERSION = "1"
+#: Unicode ranges kept in the letter fonts.
+UNICODE_RANGES = (
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x017F),  # Latin-1 Supplement, Latin Extended-A (Polish, Turkish, Czech ...)
+    (0x0218, 0x021B),  # Romanian comma-below letters
+    (0x2010, 0x2027),  # dashes, quotes, bullets, ellipsis
+    (0x202F, 0x202F),  # narrow no-break space (French number grouping)
+    (0x2030, 0x203A),  # per mille, guillemets
+    (0x20AC, 0x20AC),  # euro sign
+    (0x20BA, 0x20BA),  # Turkish lira sign
+    (0x2116, 0x2116),  # numero sign
+    (0x2212, 0x2212),  # minus sign
+)
+#: style -> candidate source files, first existing wins.
+SOURCES = {
+    "regular": ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+                "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    "bold": ("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+             "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+}
+
+
+def cache_dir() -> Path:
+    """Where generated assets are kept."""
+    explicit = os.environ.get("FORMSVC_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "formsvc"
+
+
+def source_font(style: str) -> Path:
+    """The installed font a letter style is made from."""
+    for candidate in SOURCES[style]:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise FileNotFoundError(
+        f"no font for the letters' {style} style: install the Debian package fonts-noto-core "
+        f"(or fonts-dejavu-core); looked for {', '.join(SOURCES[style])}")
+
+
+def _unicodes() -> list[int]:
+    return [cp for low, high in UNICODE_RANGES for cp in range(low, high + 1)]
+
+
+def subset_font(source: Path, target: Path) -> None:
+    """Write a reduced copy of ``source`` with only :data:`UNICODE_RANGES` (atomic replace)."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["kern", "liga", "clig", "calt", "ccmp", "locl", "mark", "mkmk"]
+    options.hinting = False
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["DSIG"]
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=_unicodes())
+    subsetter.subset(font)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as handle:
+        tmp = Path(handle.name)
+    try:
+        subset.save_font(font, str(tmp), options)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def font_path(style: str) -> Path:
+    """The cached subset font for ``style``, named by source file and subset version."""
+    source = source_font(style)
+    stamp = hashlib.sha256(f"{source}:{source.stat().st_size}:{source.stat().st_mtime_ns}:"
+                           f"{SUBSET_VERSION}".encode()).hexdigest()[:12]
+    return cache_dir() / "fonts" / f"letter-{style}-{stamp}.ttf"
+
+
+def font_files() -> dict[str, Path]:
+    """style -> subset font file, building any that is missing."""
+    out = {}
+    for style in SOURCES:
+        path = font_path(style)
+        if not path.is_file():
+            subset_font(source_font(style), path)
+        out[style] = path
+    return out
+
+
+def compile_catalogs() -> list[Path]:
+    """Compile every ``messages.po`` whose ``.mo`` is missing or older; return the written files."""
+    written = []
+    for po in sorted(locale_dir().glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        try:
+            mo.write_bytes(compile_po(po))
+        except OSError:  # read-only install: the renderer compiles in memory instead
+            continue
+        written.append(mo)
+    return written
+
+
+def prepare() -> None:
+    """Compile catalogs and build the subset fonts (idempotent)."""
+    compile_catalogs()
+    font_files()

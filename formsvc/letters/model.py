@@ -1,0 +1,195 @@
+"""The letter as data: every value the template prints, formatted for the letter's locale.
+
+No text of the letter is written here (that is the template and its gettext
+catalogs); this module picks the parties, lays out address lines, decides how
+small the recipient block must be to fit the window, and formats dates and
+amounts with Babel.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from babel import Locale
+
+from .. import case as c
+from . import i18n
+from .amounts import Statement
+from .options import LetterOptions
+from .payment import Payment
+
+#: Recipient zone of the window (mm): width of the text column and its height.
+RECIPIENT_WIDTH_MM = 75.0
+RECIPIENT_HEIGHT_MM = 31.0
+RETURN_WIDTH_MM = 75.0
+PT_TO_MM = 25.4 / 72
+#: Average advance of a character of Noto Sans in em (generous, so estimates err on the safe side).
+AVG_CHAR_EM = 0.56
+LINE_HEIGHT = 1.2
+RECIPIENT_SIZES = (10.0, 9.0, 8.0, 7.0, 6.0, 5.0)
+GERMAN = Locale.parse("de_DE")
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    """The template's variables as one object (``as_dict`` for Jinja)."""
+
+    values: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The variables for ``template.render``."""
+        return dict(self.values)
+
+
+def _chars_per_line(font_pt: float, width_mm: float) -> int:
+    return max(1, int(width_mm / (font_pt * PT_TO_MM * AVG_CHAR_EM)))
+
+
+def _wrapped_lines(lines: list[str], font_pt: float) -> int:
+    per_line = _chars_per_line(font_pt, RECIPIENT_WIDTH_MM)
+    return sum(max(1, -(-len(line) // per_line)) for line in lines)
+
+
+def recipient_font_pt(lines: list[str]) -> float:
+    """The largest font size at which the wrapped recipient lines fit the window's height."""
+    for size in RECIPIENT_SIZES:
+        if _wrapped_lines(lines, size) * size * PT_TO_MM * LINE_HEIGHT <= RECIPIENT_HEIGHT_MM:
+            return size
+    return RECIPIENT_SIZES[-1]
+
+
+def return_font_pt(text: str) -> float:
+    """Font size that keeps the one-line return address inside the window (7 pt down to 4 pt)."""
+    for size in (7.0, 6.5, 6.0, 5.5, 5.0, 4.5, 4.0):
+        if len(text) <= _chars_per_line(size, RETURN_WIDTH_MM):
+            return size
+    return 4.0
+
+
+def country_line(address: Any, home: str = "DE") -> str:
+    """The destination country in capitals (German name) when it is abroad, else ``""``."""
+    iso = c.country(address)
+    if iso == home:
+        return ""
+    return GERMAN.territories.get(iso, iso).upper()
+
+
+def address_lines(address: Any, *, with_extra: bool = True) -> list[str]:
+    """Street, extra line, postal code and city, and the country when abroad."""
+    lines = []
+    if with_extra and c.get(address, "extra"):
+        lines.append(str(address["extra"]))
+    if c.get(address, "street"):
+        lines.append(str(address["street"]))
+    town = " ".join(str(p) for p in (c.get(address, "postal_code"), c.get(address, "city")) if p)
+    if town:
+        lines.append(town)
+    abroad = country_line(address)
+    if abroad:
+        lines.append(abroad)
+    return lines
+
+
+def _person_name(party: dict[str, Any]) -> str:
+    return " ".join(str(p) for p in (party.get("title"), party.get("last_name")) if p)
+
+
+def recipient(debtor: dict[str, Any]) -> dict[str, Any]:
+    """Who the letter goes to: kind (herr/frau/company), name line, address lines and font size."""
+    kind = "company"
+    if c.is_person(debtor):
+        kind = debtor.get("salutation") if debtor.get("salutation") in ("herr", "frau") else "person"
+    name = c.party_name(debtor)
+    lines = address_lines(debtor.get("address"))
+    return {"kind": kind, "name": name, "lines": lines,
+            "font_pt": recipient_font_pt([f"Mr {name}", *lines])}
+
+
+def salutation(debtor: dict[str, Any]) -> dict[str, Any]:
+    """What the salutation needs: kind and the name forms languages use."""
+    if not c.is_person(debtor):
+        return {"kind": "company", "name": "", "last_name": "", "full_name": ""}
+    return {"kind": debtor.get("salutation") or "person", "name": _person_name(debtor),
+            "last_name": str(debtor.get("last_name") or ""), "full_name": c.party_name(debtor)}
+
+
+def creditor(case: dict[str, Any]) -> dict[str, Any]:
+    """Letterhead, return line, footer and signature data of the creditor (as given)."""
+    party = case.get("creditor") or {}
+    name = c.party_name(party)
+    lines = address_lines(party.get("address"), with_extra=False)
+    return_line = " · ".join([name, *lines])
+    reps = [r for r in party.get("representatives") or [] if isinstance(r, dict)]
+    signatory = ""
+    if reps:
+        rep = reps[0]
+        who = " ".join(str(p) for p in (rep.get("first_name"), rep.get("last_name")) if p)
+        signatory = ", ".join(p for p in (who, str(rep.get("role") or "")) if p)
+    return {
+        "name": name, "head_lines": [" · ".join(lines)] if lines else [],
+        "address_line": ", ".join(lines), "return_line": return_line,
+        "return_pt": return_font_pt(return_line),
+        "email": party.get("email") or "", "phone": party.get("phone") or "",
+        "register": party.get("register") or "", "vat_id": party.get("vat_id") or "",
+        "signatory": signatory,
+    }
+
+
+def amounts(statement: Statement, language: str) -> dict[str, Any]:
+    """The itemised table, interest lines and costs, formatted for ``language``."""
+    money = lambda value: i18n.money(value, language)  # noqa: E731
+    date = lambda value: i18n.date(value, language)  # noqa: E731
+    claims, interest = [], []
+    for line in statement.claims:
+        document = " ".join(p for p in (line.description, line.document_no) if p) or f"#{line.index + 1}"
+        claims.append({"document": document, "date": date(line.date), "due_date": date(line.due_date),
+                       "amount": money(line.amount), "paid": money(line.paid), "open": money(line.open)})
+        result = line.interest
+        if result is None or not result.periods:
+            continue
+        interest.append({
+            "document": line.document_no or document, "start": date(result.start), "end": date(result.end),
+            "amount": money(result.amount), "principal": money(result.principal),
+            "rate": i18n.number(result.rate, language), "above_base_rate": result.above_base_rate,
+            "mode": result.mode,
+            "periods": [{"rate": i18n.number(p.rate, language), "start": date(p.start), "end": date(p.end)}
+                        for p in result.periods],
+        })
+    costs = [{"kind": line.kind, "label": line.label, "amount": money(line.amount)} for line in statement.costs]
+    return {"claims": claims, "interest": interest, "costs": costs, "total": money(statement.total)}
+
+
+def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
+          pay: Payment | None) -> LetterContext:
+    """Everything the template prints for this case and these options."""
+    language = options.language
+    debtor = c.get(case, "debtors", options.debtor) or {}
+    invoices = ", ".join(str(cl.get("document_no")) for cl in case.get("claims") or []
+                         if isinstance(cl, dict) and cl.get("document_no"))
+    court = str(c.get(case, "courts", "dunning", "name") or "")
+    created = dt.datetime.combine(options.letter_date, dt.time(8, 0), tzinfo=c.BERLIN).isoformat()
+    return LetterContext({
+        "html_lang": language,
+        "created": created,
+        "creditor": creditor(case),
+        "recipient": recipient(debtor),
+        "salutation": salutation(debtor),
+        "letter": {
+            "level": options.level, "tone": options.tone,
+            "date": i18n.date(options.letter_date, language),
+            "deadline": i18n.date(options.deadline, language),
+            "reference": str(case.get("reference") or case.get("case_id") or ""),
+            "case_id": str(case.get("case_id") or ""),
+            "invoices": invoices,
+            "court": court,
+        },
+        "amounts": amounts(statement, language),
+        "payment": pay,
+    })
+
+
+def total_of(statement: Statement) -> Decimal:
+    """The amount the payment block and the GiroCode carry."""
+    return statement.total

@@ -1,0 +1,154 @@
+"""The warm letter renderer: everything expensive is built once per process (per thread).
+
+* one Jinja2 environment per language (autoescape, i18n extension with that
+  language's compiled catalog), the template compiled once;
+* the stylesheet parsed once into a WeasyPrint ``CSS`` bound to one
+  ``FontConfiguration`` that already knows the two small subset fonts;
+* a restricted URL fetcher that serves only the project's own fonts and the
+  ``data:`` image URIs the template itself embeds (the GiroCode) — anything
+  else (``http:``, ``file:`` ...) is refused, so case text can never make
+  WeasyPrint read the network or the file system.
+
+PDFs are deterministic: creation and modification dates come from the letter
+date (``<meta name="dcterms.created">``), nothing else varies between runs.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import assets, i18n
+from .model import LetterContext
+
+TEMPLATE = "letter.html"
+STYLESHEET = "letter.css"
+ASSET_SCHEME = "formsvc-asset:"
+ALLOWED_DATA_TYPES = ("image/svg+xml", "image/png")
+BETWEEN_TAGS = re.compile(r">\n\s*<")
+
+# WeasyPrint reports refused fetches as warnings; they are expected for hostile input.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def css_counters(text: str) -> Markup:
+    """Turn a translated "Seite {page} von {pages}" into a CSS ``content`` value with counters."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", str(text)):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            safe = re.sub(r'[\\"<>\n]', "", piece)
+            parts.append(f'"{safe}"')
+    return Markup(" ".join(parts) or '""')
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class RestrictedFetcher(URLFetcher):
+        """Serve the project's fonts and embedded data images; refuse everything else."""
+
+        def __init__(self, files: dict[str, bytes]) -> None:
+            super().__init__(allowed_protocols=("formsvc-asset", "data"), fail_on_errors=False)
+            self.files = files
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(ASSET_SCHEME) and url in self.files:
+                return URLFetcherResponse(url, self.files[url], {"Content-Type": "font/ttf"})
+            if url.startswith("data:"):
+                header, _, payload = url[5:].partition(",")
+                mime = header.split(";")[0]
+                if mime in ALLOWED_DATA_TYPES and header.endswith(";base64"):
+                    return URLFetcherResponse(url, base64.b64decode(payload), {"Content-Type": mime})
+            raise ValueError(f"resource refused by the letter renderer: {urllib.parse.quote(url[:60])}")
+
+    return RestrictedFetcher
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A rendered PDF and its number of pages."""
+
+    data: bytes
+    page_count: int
+
+
+class LetterRenderer:
+    """Holds the warm state; use :func:`renderer` to get the one for this thread."""
+
+    def __init__(self) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        base = i18n.letters_dir()
+        self.css_text = (base / STYLESHEET).read_text(encoding="utf-8")
+        fonts = assets.font_files()
+        self.fetcher = _fetcher_class()({
+            f"{ASSET_SCHEME}/fonts/{style}.ttf": path.read_bytes() for style, path in fonts.items()})
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(string=self.css_text, base_url=f"{ASSET_SCHEME}/", url_fetcher=self.fetcher,
+                              font_config=self.font_config)
+        self.loader = jinja2.FileSystemLoader(str(base))
+        self.environments: dict[str, jinja2.Environment] = {}
+
+    def environment(self, language: str) -> jinja2.Environment:
+        """The Jinja2 environment of ``language`` (built on first use)."""
+        env = self.environments.get(language)
+        if env is None:
+            env = jinja2.Environment(loader=self.loader, autoescape=True, extensions=["jinja2.ext.i18n"],
+                                     undefined=jinja2.StrictUndefined, auto_reload=False)
+            env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+            env.filters["css_counters"] = css_counters
+            env.get_template(TEMPLATE)
+            self.environments[language] = env
+        return env
+
+    def html(self, context: LetterContext, language: str, *, standalone: bool,
+             page_numbers: bool = False) -> str:
+        """The letter as HTML; ``standalone`` inlines the stylesheet (preview, naive baseline)."""
+        template = self.environment(language).get_template(TEMPLATE)
+        html = template.render(**context.as_dict(), inline_css=standalone, css=Markup(self.css_text),
+                               page_numbers=page_numbers)
+        # Line breaks between tags are layout-neutral here; dropping them spares WeasyPrint
+        # hundreds of anonymous whitespace boxes (tables especially).
+        return BETWEEN_TAGS.sub("><", html)
+
+    def pdf(self, context: LetterContext, language: str, *, pdf_variant: str | None = None) -> PdfResult:
+        """The letter as PDF; a second pass adds "page x of y" when it runs over one page."""
+        document = self._document(context, language, page_numbers=False)
+        if len(document.pages) > 1:
+            document = self._document(context, language, page_numbers=True)
+        options: dict[str, Any] = {}
+        if pdf_variant:
+            options["pdf_variant"] = pdf_variant
+        data = document.write_pdf(**options)
+        return PdfResult(data, len(document.pages))
+
+    def _document(self, context: LetterContext, language: str, *, page_numbers: bool) -> Any:
+        from weasyprint import HTML
+
+        source = self.html(context, language, standalone=False, page_numbers=page_numbers)
+        return HTML(string=source, base_url=f"{ASSET_SCHEME}/", url_fetcher=self.fetcher).render(
+            stylesheets=[self.stylesheet], font_config=self.font_config)
+
+
+_local = threading.local()
+
+
+def renderer() -> LetterRenderer:
+    """The warm renderer of the current thread (created on first use)."""
+    current = getattr(_local, "renderer", None)
+    if current is None:
+        current = LetterRenderer()
+        _local.renderer = current
+    return current
