@@ -30,7 +30,7 @@ from .writer import file_name
 
 RESERVED, WRITTEN, FAILED = "reserved", "written", "failed"
 STALE_AFTER = dt.timedelta(hours=1)
-_IN_CHUNK = 500
+_IN_CHUNK = 900
 
 counters = Table(
     "eda_counters", db.metadata,
@@ -125,9 +125,7 @@ class Ledger:
             export_id = conn.execute(insert(exports).values(
                 sender_id=sender, eda_id=eda_id, file_name=name, status=RESERVED, created_at=now,
                 case_count=len(case_ids), resubmission=resubmit)).inserted_primary_key[0]
-            for start in range(0, len(case_ids), 5000):
-                conn.execute(insert(export_cases), [{"export_id": export_id, "case_id": cid}
-                                                    for cid in case_ids[start:start + 5000]])
+            _insert_case_ids(conn, int(export_id), case_ids)
         return Reservation(int(export_id), eda_id, name)
 
     def finish(self, reservation: Reservation, *, sha256: str, size: int) -> None:
@@ -172,13 +170,41 @@ class Ledger:
 
     @staticmethod
     def _submitted(conn: Any, case_ids: Sequence[str]) -> set[str]:
+        """The case ids of ``case_ids`` that are in a reserved or written export."""
         found: set[str] = set()
+        join = (f"SELECT c.case_id FROM {export_cases.name} c JOIN {exports.name} e ON e.id = c.export_id "
+                f"WHERE e.status IN ('{RESERVED}', '{WRITTEN}') AND ")
+        if conn.dialect.name == "postgresql":  # one array parameter per 10,000 ids
+            for start in range(0, len(case_ids), 10000):
+                rows = conn.exec_driver_sql(join + "c.case_id = ANY(%s)", (list(case_ids[start:start + 10000]),))
+                found.update(row[0] for row in rows)
+            return found
+        mark = _placeholder(conn)
         for start in range(0, len(case_ids), _IN_CHUNK):
             chunk = list(case_ids[start:start + _IN_CHUNK])
-            query = (select(export_cases.c.case_id).join(exports, exports.c.id == export_cases.c.export_id)
-                     .where(export_cases.c.case_id.in_(chunk), exports.c.status.in_((RESERVED, WRITTEN))))
-            found.update(conn.execute(query).scalars())
+            sql = (f"SELECT c.case_id FROM {export_cases.name} c JOIN {exports.name} e ON e.id = c.export_id "
+                   f"WHERE e.status IN ('{RESERVED}', '{WRITTEN}') AND c.case_id IN ({', '.join([mark] * len(chunk))})")
+            found.update(row[0] for row in conn.exec_driver_sql(sql, tuple(chunk)))
         return found
+
+
+def _insert_case_ids(conn: Any, export_id: int, case_ids: Sequence[str]) -> None:
+    """Bulk insert straight to the driver: 100,000 ids take about a second, not a minute."""
+    table = export_cases.name
+    for start in range(0, len(case_ids), 10000):
+        chunk = list(case_ids[start:start + 10000])
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"INSERT INTO {table} (export_id, case_id) SELECT %s, unnest(%s::text[])",
+                                 (export_id, chunk))
+        else:
+            mark = _placeholder(conn)
+            conn.exec_driver_sql(f"INSERT INTO {table} (export_id, case_id) VALUES ({mark}, {mark})",
+                                 [(export_id, cid) for cid in chunk])
+
+
+def _placeholder(conn: Any) -> str:
+    """The driver's positional parameter mark: ``?`` (sqlite3) or ``%s`` (psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import NameObject
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import resources
@@ -145,4 +145,4 @@ def write_pdf(case: dict[str, Any], values: dict[str, str | bool], *, flatten: b
     return buffer.getvalue()
 
 
-__all__ = ["build_html", "write_pdf", "blank_form", "TextStringObject"]
+__all__ = ["build_html", "write_pdf", "blank_form"]
