@@ -5,14 +5,18 @@ import base64
 import copy
 import io
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from formsvc import create_app
+from formsvc.batch import Screening, render_screened
 from formsvc.batch.demo import demo_cases, marker
 from formsvc.case import dumps
+from formsvc.errors import BatchRejected
 
 COUNT = 25
 
@@ -185,3 +189,33 @@ def test_cli_rejects_a_bad_batch_listing_every_bad_case_and_writes_nothing(batch
     assert "case 1 (BATCH-000002) rejected" in result.stderr and "case 4 (BATCH-000005) rejected" in result.stderr
     assert "missing_salutation /1/debtors/0/salutation" in result.stderr
     assert not out.exists() and list(tmp_path.iterdir()) == [source]
+
+
+def test_print_file_is_read_by_poppler_without_complaint(duplex_print, tmp_path):
+    """The merged PDF is well-formed for other readers too: pdfinfo and pdftoppm accept it silently."""
+    pdf = tmp_path / "print.pdf"
+    pdf.write_bytes(base64.b64decode(duplex_print.get_json()["document"]["data"]))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = re.search(r"^Pages:\s+(\d+)$", info.stdout, re.MULTILINE)
+    assert pages and int(pages.group(1)) == duplex_print.get_json()["pages"] and info.stderr == ""
+    ppm = subprocess.run(["pdftoppm", "-r", "12", "-png", "-f", "1", "-l", "4", str(pdf), str(tmp_path / "p")],
+                         capture_output=True, text=True)
+    assert ppm.returncode == 0 and ppm.stderr == ""
+    assert len(list(tmp_path.glob("p-*.png"))) == 4
+
+
+def test_case_refused_by_the_renderer_itself_is_reported_not_lost(batch, tmp_path):
+    """A case that slips past screening but is refused in a worker fails the batch, or is skipped."""
+    app, cases, _ = batch
+    good, bad = copy.deepcopy(cases[0]), copy.deepcopy(cases[1])
+    bad["debtors"][0]["postal_code"] = bad["debtors"][0].pop("address")  # no address: the renderer refuses
+    settings = app.extensions["formsvc"]["settings"]
+    accepted = Screening(accepted=[(0, good), (1, bad)], total=2)
+    with pytest.raises(BatchRejected) as rejected:
+        render_screened(accepted, {}, tmp_path / "strict.pdf", settings=settings)
+    assert [(i, cid) for i, cid, _ in rejected.value.rejected] == [(1, "BATCH-000002")]
+    assert not (tmp_path / "strict.pdf").exists() and list(tmp_path.iterdir()) == []
+    lenient = Screening(accepted=[(0, good), (1, bad)], total=2, skip_invalid=True)
+    result = render_screened(lenient, {}, tmp_path / "lenient.pdf", settings=settings)
+    assert [e.index for e in result.letters] == [0] and [s.index for s in result.skipped] == [1]
+    assert result.skipped[0].codes and (tmp_path / "lenient.pdf").is_file()

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from formsvc import create_app
 
@@ -144,21 +145,16 @@ def test_catalog_endpoint(client: Any) -> None:
     assert entries[28]["label"].startswith("Schadenersatz") and all(e["source"] for e in entries.values())
 
 
-@pytest.fixture
-def api_schema(app: Any) -> Any:
-    """The service's own OpenAPI description, restricted to /v1/validate."""
-    return schemathesis.openapi.from_wsgi("/openapi.json", app).include(path="/v1/validate")
+_FUZZ_APP = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+_VALIDATE = schemathesis.openapi.from_wsgi("/openapi.json", _FUZZ_APP)["/v1/validate"]["POST"]
 
 
-openapi = schemathesis.pytest.from_fixture("api_schema")
-
-
-@openapi.parametrize()
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=_VALIDATE.as_strategy())
 def test_validate_endpoint_never_fails_on_generated_cases(case: Any) -> None:
-    """Cases generated from the OpenAPI description get 200, 400 or 422 problems, never a 500."""
+    """Cases generated from the service's own OpenAPI description get 200/400/422 problems, never a 500."""
     response = case.call()
     assert response.status_code in (200, 400, 415, 422), response.text[:500]
     if response.status_code != 200:
-        assert response.headers["Content-Type"][0].startswith(PROBLEM) if isinstance(
-            response.headers["Content-Type"], list) else response.headers["Content-Type"].startswith(PROBLEM)
+        content_type = {k.lower(): v for k, v in response.headers.items()}["content-type"]
+        assert (content_type[0] if isinstance(content_type, list) else content_type).startswith(PROBLEM)

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..config import Settings
-from ..errors import BadParameter, BatchRejected, CaseRejected, RenderTimeout
-from ..validation import Objection, Report
+from ..errors import BatchRejected, RenderTimeout
+from ..validation import Report
 from . import pool as pools
 from .pdfstream import StreamingPdfWriter
 from .screening import Screening, SkippedCase, case_id_of, screen
@@ -119,15 +119,15 @@ def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], du
     writer = StreamingPdfWriter(out)
     with ExitStack() as stack:
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="formsvc-batch-"))
-        futures: list[tuple[int, Any, Future[pools.LetterFile]]] = [
+        futures: list[tuple[int, Any, Future[pools.LetterFile | pools.Refused]]] = [
             (index, case, executor.submit(pools.render_to_file, index, case, overrides, folder, worker_settings))
             for index, case in screening.accepted
         ]
         stack.callback(lambda: [f.cancel() for _, _, f in futures])
         for done, (index, case, future) in enumerate(futures, start=1):
             letter = _wait(future, executor, index, case, timeout)
-            if isinstance(letter, Report):
-                result.skipped.append(_skip_or_reject(index, case, letter, screening))
+            if isinstance(letter, pools.Refused):
+                result.skipped.append(_skip_or_reject(index, case, letter.report, screening))
             else:
                 first_page = writer.page_count + 1
                 pages = writer.append_pdf(letter.path)
@@ -148,17 +148,11 @@ def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], du
     return result
 
 
-def _wait(future: Future[pools.LetterFile], executor: Any, index: int, case: Any,
-          timeout: int) -> pools.LetterFile | Report:
-    """One letter's result; a case the renderer itself refuses comes back as its report."""
+def _wait(future: Future[pools.LetterFile | pools.Refused], executor: Any, index: int, case: Any,
+          timeout: int) -> pools.LetterFile | pools.Refused:
+    """One letter's result (a case the renderer refuses comes back as :class:`~.pool.Refused`)."""
     try:
         return future.result(timeout=timeout)
-    except CaseRejected as exc:
-        return exc.report
-    except BadParameter as exc:
-        report = Report()
-        report.add(Objection("bad_letter_option", "/letter", "error", exc.message, exc.message))
-        return report
     except FutureTimeout:
         pools.discard(executor)
         raise RenderTimeout(f"Letter {index} (case_id {case_id_of(case)}) took longer than {timeout} s "

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..config import Settings
+from ..errors import BadParameter, CaseRejected
+from ..validation import Report
 
 _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
@@ -40,6 +42,14 @@ class LetterFile:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A case the renderer itself refused (sent back as data: the exceptions do not pickle)."""
+
+    index: int
+    report: Report
+
+
 def portable(settings: Settings | None) -> Settings | None:
     """A copy of ``settings`` safe to send to a worker (only plain values in ``extra``)."""
     if settings is None:
@@ -49,12 +59,18 @@ def portable(settings: Settings | None) -> Settings | None:
 
 
 def render_to_file(index: int, case: Any, overrides: Mapping[str, Any], folder: str,
-                   settings: Settings | None) -> LetterFile:
+                   settings: Settings | None) -> LetterFile | Refused:
     """Render one letter as PDF into ``folder``; runs inside a worker process."""
     from ..letters import options_from, render_letter
+    from .screening import option_objection
 
-    options = options_from(case, {**overrides, "format": "pdf"})
-    letter = render_letter(case, options, settings=settings)
+    try:
+        options = options_from(case, {**overrides, "format": "pdf"})
+        letter = render_letter(case, options, settings=settings)
+    except CaseRejected as exc:
+        return Refused(index, exc.report)
+    except BadParameter as exc:
+        return Refused(index, Report([option_objection(exc.message)]))
     path = Path(folder) / f"{index:07d}.pdf"
     path.write_bytes(letter.data)
     warnings = tuple(str(getattr(w, "code", w)) for w in (letter.warnings or ()))

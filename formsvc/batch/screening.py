@@ -59,6 +59,11 @@ def check_overrides(overrides: Mapping[str, Any]) -> None:
     options_from({}, overrides)
 
 
+def option_objection(message: str) -> Objection:
+    """A case whose own ``letter`` settings cannot be honoured, as an objection at ``/letter``."""
+    return Objection("bad_letter_option", "/letter", "error", message, message)
+
+
 def screen_case(case: Any, overrides: Mapping[str, Any], settings: Settings | None) -> Report:
     """Validate one case for a letter and resolve its options; return the report."""
     from ..letters.options import options_from
@@ -68,7 +73,7 @@ def screen_case(case: Any, overrides: Mapping[str, Any], settings: Settings | No
         try:
             options_from(case, overrides)
         except BadParameter as exc:
-            report.add(Objection("bad_letter_option", "/letter", "error", exc.message, exc.message))
+            report.add(option_objection(exc.message))
     return report
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from ..case import dumps, loads
@@ -68,6 +69,7 @@ def iter_case_file(path: Path) -> Iterator[Any]:
 @click.option("-o", "--out-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the EDA file (e.g. OUTDIR/ABC021.EDA).")
 @click.option("--resubmit", is_flag=True, help="Allow case ids that were already exported.")
+@with_appcontext
 def write_command(cases_file: Path, out_dir: Path, resubmit: bool) -> None:
     """Write the EDA file for every case in CASES_FILE (JSONL, JSON array or one case)."""
     settings = app_settings()
@@ -103,6 +105,7 @@ def write_command(cases_file: Path, out_dir: Path, resubmit: bool) -> None:
 
 @click.command("parse")
 @click.argument("eda_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@with_appcontext
 def parse_command(eda_file: Path) -> None:
     """Read FILE.EDA back with the layout and print its records as JSON."""
     try:

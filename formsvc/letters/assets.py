@@ -86,6 +86,7 @@ def subset_font(source: Path, target: Path) -> None:
         tmp = Path(handle.name)
     try:
         subset.save_font(font, str(tmp), options)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask.cli import with_appcontext
 
 from ..errors import FormsvcError
 from .options import FORMATS, LANGUAGES, PDF_VARIANTS, TONES
@@ -35,6 +36,7 @@ def write_atomically(path: Path, data: bytes) -> None:
               help="pdf or html (default: from the file suffix, else pdf).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=None, help="PDF/A-3b for archiving.")
 @click.option("--date", "letter_date", default=None, help="Letter date YYYY-MM-DD (default: the case's, else today).")
+@with_appcontext
 def letter_command(case_file: str, output: str, tone: str | None, level: int | None, language: str | None,
                    fmt: str | None, pdf_variant: str | None, letter_date: str | None) -> None:
     """Render the dunning letter for CASE_FILE."""

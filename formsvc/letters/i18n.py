@@ -77,10 +77,9 @@ def money(amount: Decimal, language: str) -> str:
     return format_currency(amount, "EUR", locale=locale(language))
 
 
-def number(value: Decimal, language: str, digits: int = 2) -> str:
-    """A plain number with at least ``digits`` decimals (rates: ``2,27``)."""
-    pattern = "#,##0." + "0" * digits + "##"
-    return format_decimal(value, format=pattern, locale=locale(language))
+def number(value: Decimal, language: str) -> str:
+    """A rate as the locale writes it, without trailing zeros (``5``, ``6,27``, ``0,05``)."""
+    return format_decimal(value, format="#,##0.####", locale=locale(language))
 
 
 def date(value: dt.date | None, language: str) -> str:

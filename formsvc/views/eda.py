@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, g, jsonify, send_file
+from flask import Blueprint, current_app, g, jsonify, send_file
 
 from ..case import iter_ndjson, loads
 from ..errors import BadParameter, CaseRejected, PayloadTooLarge
@@ -94,7 +94,7 @@ def render_eda() -> Any:
     case_ids = [str(case["case_id"]) for case in cases]
     if len(case_ids) == 1:
         g.case_id = case_ids[0]
-    result = export(lambda: cases, case_ids, settings=run, out_dir=Path(run.instance_path) / EDA_FOLDER,
+    result = export(lambda: cases, case_ids, settings=run, out_dir=Path(current_app.instance_path) / EDA_FOLDER,
                     ledger=Ledger.for_settings(run), resubmit=resubmit)
     response = send_file(result.path, mimetype="application/octet-stream", as_attachment=True,
                          download_name=result.reservation.file_name, etag=False, conditional=False)

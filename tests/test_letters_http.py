@@ -1,0 +1,92 @@
+"""The letter endpoint and the ``formsvc render letter`` command."""
+from __future__ import annotations
+
+import io
+import json
+
+from pypdf import PdfReader
+
+
+def test_post_letter_gives_pdf_with_safe_filename(client, example_case):
+    """PDF by default, a filename from case id and level only, and an empty warning list."""
+    response = client.post("/v1/render/letter", json=example_case)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'inline; filename="letter-2026-000042-level1.pdf"'
+    assert json.loads(response.headers["Formsvc-Warnings"]) == []
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "Zahlungserinnerung" in text
+
+
+def test_query_parameters_win_over_the_case(client, example_case):
+    """tone/level/language in the query override case.letter and case.language."""
+    response = client.post("/v1/render/letter?tone=firm&level=3&language=en", json=example_case)
+    assert response.status_code == 200
+    assert "level3" in response.headers["Content-Disposition"]
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "Final notice before legal action" in text
+    assert "This is our final demand." in text
+
+
+def test_html_preview(client, example_case):
+    """format=html answers text/html with the letter and a restrictive CSP."""
+    response = client.post("/v1/render/letter?format=html&language=fr", json=example_case)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Monsieur," in response.get_data(as_text=True)
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_rejected_case_gives_422_and_no_document(client, example_case):
+    """A person without salutation is a 422 problem naming code and path."""
+    del example_case["debtors"][0]["salutation"]
+    response = client.post("/v1/render/letter", json=example_case)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    errors = response.get_json()["errors"]
+    assert ("missing_salutation", "/debtors/0/salutation") in [(e["code"], e["path"]) for e in errors]
+
+
+def test_bad_query_parameter_is_400(client, example_case):
+    """An unknown tone is a 400 problem that names the parameter."""
+    response = client.post("/v1/render/letter?tone=rude", json=example_case)
+    assert response.status_code == 400
+    assert "tone" in response.get_json()["detail"]
+
+
+def test_base_rate_assumed_warning_header(client, example_case):
+    """Interest past the base-rate table's end is computed and flagged in Formsvc-Warnings."""
+    example_case["letter"]["date"] = "2026-09-01"
+    response = client.post("/v1/render/letter", json=example_case)
+    assert response.status_code == 200
+    assert json.loads(response.headers["Formsvc-Warnings"]) == ["base_rate_assumed"]
+
+
+def test_openapi_declares_the_endpoint(client):
+    """/openapi.json documents POST /v1/render/letter with its query parameters."""
+    spec = client.get("/openapi.json").get_json()
+    operation = spec["paths"]["/v1/render/letter"]["post"]
+    assert {p["name"] for p in operation["parameters"]} == {"tone", "level", "language", "format", "pdf_variant"}
+
+
+def test_cli_renders_letter(runner, tmp_path, example_case):
+    """`formsvc render letter CASE -o out.pdf --level 2` writes a PDF and exits 0."""
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(example_case), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(args=["render", "letter", str(case_file), "-o", str(out), "--level", "2",
+                                 "--language", "nl"])
+    assert result.exit_code == 0, result.output
+    assert "Aanmaning" in PdfReader(str(out)).pages[0].extract_text()
+
+
+def test_cli_rejected_case_exits_1_without_file(runner, tmp_path, example_case):
+    """A rejected case prints the objection, exits 1 and leaves no file behind."""
+    del example_case["debtors"][0]["salutation"]
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(example_case), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(args=["render", "letter", str(case_file), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "missing_salutation /debtors/0/salutation" in result.output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".out", "out"))]  # no temp file either

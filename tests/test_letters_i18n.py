@@ -1,0 +1,57 @@
+"""The gettext catalogs: every locale translates every message of the letter template."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
+
+from formsvc.letters import assets
+from formsvc.letters.i18n import LOCALES, letters_dir, po_path
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+#: Salutations may leave the name out (French "Monsieur,", Polish "Szanowny Panie,") or use another form.
+NAME_FORMS = {"name", "last_name", "full_name"}
+
+
+def template_msgids() -> set[str]:
+    """Messages extracted from the template the same way pybabel does (babel.cfg)."""
+    found = extract_from_file("jinja2", str(letters_dir() / "letter.html"),
+                              options={"extensions": "jinja2.ext.i18n", "trimmed": "true"})
+    return {message for _, message, _, _ in found}
+
+
+@pytest.mark.parametrize("language", sorted(LOCALES))
+def test_catalog_has_every_template_message(language):
+    """Each locale's messages.po has exactly the template's msgids, all translated, none fuzzy."""
+    with open(po_path(language), "rb") as handle:
+        catalog = read_po(handle)
+    ids = {m.id for m in catalog if m.id}
+    expected = template_msgids()
+    assert expected - ids == set(), f"{language} lacks messages"
+    assert ids - expected == set(), f"{language} has stale messages"
+    for message in catalog:
+        if not message.id:
+            continue
+        assert message.string.strip(), f"{language}: untranslated {message.id!r}"
+        assert not message.fuzzy, f"{language}: fuzzy {message.id!r}"
+        wanted, got = set(PLACEHOLDER.findall(message.id)), set(PLACEHOLDER.findall(message.string))
+        if wanted <= NAME_FORMS:
+            assert got <= NAME_FORMS
+        else:
+            assert wanted == got, f"{language}: placeholders of {message.id!r}"
+
+
+def test_prepare_compiles_catalogs_and_fonts(tmp_path, monkeypatch):
+    """assets.prepare() is idempotent: .mo files and subset fonts exist afterwards and are reused."""
+    monkeypatch.setenv("FORMSVC_CACHE_DIR", str(tmp_path))
+    assets.prepare()
+    fonts = assets.font_files()
+    for path in fonts.values():
+        assert path.is_file() and path.stat().st_size < 100_000  # reduced, not the 500 kB system font
+    stamp = {p: p.stat().st_mtime_ns for p in fonts.values()}
+    assets.prepare()
+    assert {p: p.stat().st_mtime_ns for p in assets.font_files().values()} == stamp
+    for language in LOCALES:
+        assert po_path(language).with_suffix(".mo").is_file()
