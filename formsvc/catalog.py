@@ -91,5 +91,11 @@ def _load(path: Path) -> Catalog:
 
 def load(settings: Settings | None = None) -> Catalog:
     """The catalogue the deployment configured, else the shipped one."""
-    path = settings.catalog_path if settings and settings.catalog_path else resources.data_dir() / "catalog.json"
-    return _load(Path(path))
+    if settings is not None and settings.catalog_path:
+        return _load(Path(settings.catalog_path))
+    return _shipped()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Catalog:
+    return _load(resources.data_dir() / "catalog.json")

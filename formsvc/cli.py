@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from .case import loads
 from .config import Settings
@@ -68,6 +68,7 @@ def fail(exc: FormsvcError) -> None:
 @click.argument("case_file", type=click.Path(dir_okay=False))
 @click.option("--for", "profile", type=click.Choice(["court", "letter", "eda"]), default="court",
               show_default=True, help="Which outputs the case must be fit for.")
+@with_appcontext
 def validate_command(case_file: str, profile: str) -> None:
     """Check CASE_FILE against the schema and the court objections."""
     case = read_case_file(case_file)

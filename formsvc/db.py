@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ metadata = MetaData()
 SQLITE_BUSY_TIMEOUT_S = 30
 _engines: dict[tuple[str, int], Engine] = {}
 _lock = threading.Lock()
+_create_lock = threading.Lock()
 
 
 def normalise_url(url: str) -> str:
@@ -97,8 +99,10 @@ def create_tables(engine: Engine, tables: list[Any] | None = None) -> None:
     """Create missing tables; several processes may race to do it at start-up."""
     for attempt in range(5):
         try:
-            metadata.create_all(engine, tables=tables, checkfirst=True)
+            with _create_lock, engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+                metadata.create_all(conn, tables=tables, checkfirst=True)
             return
         except DBAPIError:
             if attempt == 4:
                 raise
+            time.sleep(0.1 * (attempt + 1))

@@ -5,8 +5,10 @@ import base64
 import copy
 import io
 import json
+import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -151,7 +153,7 @@ def test_ndjson_input_gives_the_same_letters(batch):
 
 
 def test_bad_requests_are_clear_errors_not_500(batch):
-    """Empty batch, unknown tone, a lone object: 400 naming the problem."""
+    """Empty batch, unknown tone, a lone object, bad manifest/duplex values: 400 naming the problem."""
     app, cases, _ = batch
     client = app.test_client()
     empty = client.post("/v1/batch/letters", json=[])
@@ -160,6 +162,10 @@ def test_bad_requests_are_clear_errors_not_500(batch):
     assert tone.status_code == 400 and "tone" in tone.get_json()["detail"]
     lone = client.post("/v1/batch/letters", json=cases[0])
     assert lone.status_code == 400 and "array" in lone.get_json()["detail"]
+    manifest = client.post("/v1/batch/letters?manifest=xml", json=cases[:1])
+    assert manifest.status_code == 400 and "manifest" in manifest.get_json()["detail"]
+    duplex = client.post("/v1/jobs/letters?duplex=maybe", json=cases[:1])
+    assert duplex.status_code == 400 and "duplex" in duplex.get_json()["detail"]
 
 
 def test_cli_prints_progress_and_writes_the_same_pdf(batch, duplex_print, tmp_path):
@@ -215,6 +221,7 @@ def test_case_refused_by_the_renderer_itself_is_reported_not_lost(batch, tmp_pat
         render_screened(accepted, {}, tmp_path / "strict.pdf", settings=settings)
     assert [(i, cid) for i, cid, _ in rejected.value.rejected] == [(1, "BATCH-000002")]
     assert not (tmp_path / "strict.pdf").exists() and list(tmp_path.iterdir()) == []
+    assert list(Path(tempfile.gettempdir()).glob(f"formsvc-batch-{os.getpid()}-*")) == []  # no letters left
     lenient = Screening(accepted=[(0, good), (1, bad)], total=2, skip_invalid=True)
     result = render_screened(lenient, {}, tmp_path / "lenient.pdf", settings=settings)
     assert [e.index for e in result.letters] == [0] and [s.index for s in result.skipped] == [1]

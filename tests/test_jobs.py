@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -116,8 +117,11 @@ def test_restart_marks_the_running_job_failed_not_lost(tmp_path):
     job_id = store.create(cases=5, total=5, options={}, skipped=[], owner=owner_of(before))
     store.mark_running(job_id)
     store.progress(job_id, 2)
+    partial = before.extensions["formsvc"]["jobs"].partial_path(job_id)
+    partial.write_bytes(b"%PDF-1.7 half a print file")
 
     after = make_app(tmp_path)  # the service starts again on the same database
+    assert not partial.exists(), "the half-written PDF (personal data) must not stay behind"
     client = after.test_client()
     body = client.get(f"/v1/jobs/{job_id}").get_json()
     assert body["status"] == "failed" and body["done"] == 2
@@ -139,6 +143,17 @@ def test_jobs_of_a_dead_process_are_failed_at_start_up(tmp_path, status):
     again = make_app(tmp_path)
     assert again.extensions["formsvc"]["jobs"].recovered == 1
     assert store_of(again).get(job_id).status == "failed"
+
+
+def test_letter_folders_of_a_killed_batch_are_swept_at_start_up(tmp_path):
+    """Temporary letter PDFs left by a killed process (personal data) are removed on start-up."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = Path(tempfile.gettempdir()) / f"formsvc-batch-{gone.pid}-test"
+    stale.mkdir()
+    (stale / "0000001.pdf").write_bytes(b"%PDF-1.7")
+    make_app(tmp_path)
+    assert not stale.exists()
 
 
 def test_a_live_foreign_job_is_left_alone(tmp_path):

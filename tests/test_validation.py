@@ -24,6 +24,7 @@ def sample(stem: str) -> dict[str, Any]:
 
 
 def codes(case: Any, profile: str = "court", **kwargs: Any) -> set[tuple[str, str]]:
+    """The (code, path) pairs validation reports."""
     return set(validate(case, profile, **kwargs).codes())
 
 

@@ -10,10 +10,11 @@ letter with an odd page count.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, TimeoutError as FutureTimeout
+from concurrent.futures import Future, TimeoutError as FutureTimeout, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .pdfstream import StreamingPdfWriter
 from .screening import Screening, SkippedCase, case_id_of, screen
 
 Progress = Callable[[int, int], None]
+TEMP_PREFIX = "formsvc-batch-"
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ def _to_path(target: Path, screening: Screening, options: Mapping[str, Any], dup
 def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], duplex: bool,
             settings: Settings | None, progress: Progress | None) -> BatchResult:
     started = time.perf_counter()
+    sweep_stale_temp()
     result = BatchResult(skipped=list(screening.skipped), total=screening.total, duplex=duplex)
     total = len(screening.accepted)
     timeout = settings.render_timeout if settings is not None else 60
@@ -118,12 +121,13 @@ def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], du
         progress(0, total)
     writer = StreamingPdfWriter(out)
     with ExitStack() as stack:
-        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="formsvc-batch-"))
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-",
+                                                                 ignore_cleanup_errors=True))
         futures: list[tuple[int, Any, Future[pools.LetterFile | pools.Refused]]] = [
             (index, case, executor.submit(pools.render_to_file, index, case, overrides, folder, worker_settings))
             for index, case in screening.accepted
         ]
-        stack.callback(lambda: [f.cancel() for _, _, f in futures])
+        stack.callback(_abandon, [f for _, _, f in futures], timeout)
         for done, (index, case, future) in enumerate(futures, start=1):
             letter = _wait(future, executor, index, case, timeout)
             if isinstance(letter, pools.Refused):
@@ -146,6 +150,25 @@ def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], du
     result.pages = writer.page_count
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _abandon(futures: list[Future[Any]], timeout: int) -> None:
+    """Cancel letters not started yet and let running ones finish before their folder is removed."""
+    for future in futures:
+        future.cancel()
+    wait([f for f in futures if not f.cancelled()], timeout=timeout)
+
+
+def sweep_stale_temp() -> int:
+    """Remove letter folders left by a batch process that was killed (they hold personal data)."""
+    removed = 0
+    root = Path(tempfile.gettempdir())
+    for folder in root.glob(f"{TEMP_PREFIX}*-*"):
+        pid = folder.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not pools.process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _wait(future: Future[pools.LetterFile | pools.Refused], executor: Any, index: int, case: Any,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -175,13 +174,3 @@ class JobStore:
         with self.engine.begin() as conn:
             conn.execute(self.table.delete().where(self.table.c.id == job_id))
 
-
-def process_alive(pid: int) -> bool:
-    """True when a process with ``pid`` exists on this host."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from ..validation import Report
 _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
 _PRELOAD = ["formsvc.letters", "formsvc.batch.pool"]
+WATCH_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,29 @@ def render_to_file(index: int, case: Any, overrides: Mapping[str, Any], folder: 
     return LetterFile(index, str(path), int(letter.page_count), warnings)
 
 
-def _warm_worker() -> None:
-    """Worker initializer: build the warm letter renderer (fonts, CSS, templates) once."""
+def process_alive(pid: int) -> bool:
+    """True when a process with ``pid`` exists on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch_service(pid: int) -> None:
+    """End this worker when the service process is gone (e.g. killed with SIGKILL): no orphans."""
+    while process_alive(pid):
+        time.sleep(WATCH_SECONDS)
+    os._exit(0)
+
+
+def _warm_worker(service_pid: int) -> None:
+    """Worker initializer: watch the service process, build the warm letter renderer once."""
     from ..letters import renderer
 
+    threading.Thread(target=_watch_service, args=(service_pid,), name="formsvc-watch", daemon=True).start()
     renderer()
 
 
@@ -106,7 +128,8 @@ def executor_for(settings: Settings | None) -> Executor:
         if pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOAD)
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker,
+                                       initargs=(os.getpid(),))
             _pools[workers] = pool
         return pool
 

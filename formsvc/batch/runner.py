@@ -30,8 +30,9 @@ from typing import Any, Protocol
 
 from ..config import Settings
 from ..errors import BatchRejected, ConflictError, FormsvcError, JobNotReady, NotFound
-from .core import render_screened
-from .jobs import ACTIVE, JobRecord, JobStore, now_epoch, process_alive
+from .core import render_screened, sweep_stale_temp
+from .jobs import ACTIVE, JobRecord, JobStore, now_epoch
+from .pool import process_alive
 from .screening import Screening
 
 log = logging.getLogger("formsvc.jobs")
@@ -75,7 +76,6 @@ class LocalJobRunner:
         self.store = store
         self.settings = settings
         self.folder = results_dir(settings)
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.host = socket.gethostname()
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._queue: queue.Queue[tuple[str, Screening, dict[str, Any], bool]] = queue.Queue()
@@ -88,6 +88,7 @@ class LocalJobRunner:
     def submit(self, screening: Screening, options: Mapping[str, Any], *, duplex: bool) -> str:
         """Store the job as ``queued`` and hand it to the worker thread."""
         self.purge_expired()
+        self.folder.mkdir(parents=True, exist_ok=True)
         stored = {k: v for k, v in options.items() if v is not None}
         job_id = self.store.create(cases=screening.total, total=len(screening.accepted),
                                    options={**stored, "duplex": duplex, "skip_invalid": screening.skip_invalid},
@@ -127,15 +128,22 @@ class LocalJobRunner:
         """Where the job's PDF is (or will be) stored."""
         return self.folder / f"{job_id}.pdf"
 
+    def partial_path(self, job_id: str) -> Path:
+        """The half-written PDF of a job that is running (or was, when its process died)."""
+        path = self.result_path(job_id)
+        return path.with_name(f".{path.name}.partial")
+
     def recover(self) -> int:
         """Mark jobs nobody will finish as failed; return how many."""
         count = 0
         for job in self.store.active():
             if self._orphaned(job):
                 self.store.fail(job.id, _restarted())
+                self.partial_path(job.id).unlink(missing_ok=True)
                 count += 1
         if count:
             log.warning("marked %d unfinished job(s) of a previous process as failed", count)
+        sweep_stale_temp()
         return count
 
     def _orphaned(self, job: JobRecord) -> bool:
@@ -154,6 +162,7 @@ class LocalJobRunner:
         cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=retention_hours(self.settings))
         for job_id in self.store.finished_before(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ")):
             self.result_path(job_id).unlink(missing_ok=True)
+            self.partial_path(job_id).unlink(missing_ok=True)
             self.store.delete(job_id)
 
     # -- the worker thread ----------------------------------------------------------------

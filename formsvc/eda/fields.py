@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from ..countries import vehicle_code
@@ -185,3 +186,51 @@ def parse(spec: FieldSpec, raw: str) -> Any:
     if spec.decimals:
         return Decimal(int(raw)).scaleb(-spec.decimals)
     return int(raw)
+
+
+def compile_renderer(spec: FieldSpec) -> Callable[[Any], str]:
+    """A function value -> field text for the writer's hot loop: fast paths for the common
+    types, everything else (and every error) through :func:`render`."""
+    length, fmt = spec.length, spec.format
+    blank = " " * length
+    general: Callable[[Any], str] = lambda value: render(spec, value)  # noqa: E731
+    if spec.const is not None:
+        text = render(spec, spec.const)
+        return lambda _value: text
+    if spec.default is not None:
+        return general
+    if spec.transform == "bool":
+        codes = {True: "1".rjust(length, "0"), False: "0" * length, None: "0" * length}
+        return lambda value: codes[value] if type(value) is bool or value is None else general(value)
+    if spec.transform == "date" and length == 8:
+        empty = blank if fmt == "N/B" else "0" * 8
+
+        def date_text(value: Any) -> str:
+            if value is None:
+                return empty
+            if type(value) is str and len(value) == 10:
+                dt.date.fromisoformat(value)  # a real date, or ValueError -> general path below
+                return value[8:10] + value[5:7] + value[0:4]
+            return general(value)
+
+        return lambda value: _or_general(date_text, general, value)
+    if spec.mapping:
+        codes = {key: code.rjust(length, "0") for key, code in spec.mapping}
+        return lambda value: (blank if fmt == "N/B" else "0" * length) if value is None else (
+            codes.get(value) or general(value))
+    if fmt in ("X", "X/groß") and spec.transform is None:
+        upper = fmt == "X/groß"
+        return lambda value: blank if value is None else (
+            (value.translate(UPPER) if upper else value).ljust(length)
+            if type(value) is str and len(value) <= length else general(value))
+    if fmt == "N" and not spec.decimals and spec.transform is None:
+        return lambda value: str(value).rjust(length, "0") if type(value) is int and 0 <= value < 10 ** length \
+            else general(value)
+    return general
+
+
+def _or_general(fast: Callable[[Any], str], general: Callable[[Any], str], value: Any) -> str:
+    try:
+        return fast(value)
+    except ValueError:
+        return general(value)

@@ -8,7 +8,7 @@ and sources) so a broken layout fails at start-up, not in a court's inbox.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,10 +43,10 @@ class FieldSpec:
     default: Any = None
     form_fields: tuple[str, ...] = ()
 
-    @property
-    def numeric(self) -> bool:
-        """True for ``N`` and ``N/B`` fields."""
-        return self.format in ("N", "N/B")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "numeric", self.format in ("N", "N/B"))
+
+    numeric: bool = field(default=False, init=False)  # True for ``N`` and ``N/B`` (set from ``format``)
 
     @property
     def from_case(self) -> bool:

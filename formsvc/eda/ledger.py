@@ -15,7 +15,8 @@ A reservation left ``reserved`` by a killed process is marked ``failed``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +102,7 @@ class Ledger:
                                       "export; send each case once.", case_ids=duplicates_in_batch[:100])
         sender = settings.eda_sender_id
         self._ensure_counter(sender)
-        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+        with self._write() as conn:
             last = conn.execute(select(counters.c.last_id).where(counters.c.sender_id == sender)
                                 .with_for_update()).scalar_one()
             highest = conn.execute(select(func.max(exports.c.eda_id)).where(exports.c.sender_id == sender)).scalar()
@@ -130,13 +131,13 @@ class Ledger:
 
     def finish(self, reservation: Reservation, *, sha256: str, size: int) -> None:
         """Mark an export as written, with the SHA-256 and size of its file."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(update(exports).where(exports.c.id == reservation.export_id)
                          .values(status=WRITTEN, sha256=sha256, bytes=size, finished_at=now_utc()))
 
     def fail(self, reservation: Reservation, reason: str) -> None:
         """Mark an export as failed; its ID stays used."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(update(exports).where(exports.c.id == reservation.export_id)
                          .values(status=FAILED, error=reason[:200], finished_at=now_utc()))
 
@@ -158,12 +159,19 @@ class Ledger:
             out.append(entry)
         return out
 
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        """A write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE,
+        so a concurrent writer waits for the busy timeout instead of failing on a stale snapshot)."""
+        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+            yield conn
+
     def _ensure_counter(self, sender: str) -> None:
         with self.engine.connect() as conn:
             if conn.execute(select(counters.c.last_id).where(counters.c.sender_id == sender)).first() is not None:
                 return
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 conn.execute(insert(counters).values(sender_id=sender, last_id=-1))
         except IntegrityError:
             pass  # another process created it first

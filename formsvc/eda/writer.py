@@ -146,6 +146,7 @@ class EdaWriter:
             "layout_format": self.layout.format, "layout_version": self.layout.version,
         }
         self._groups = self._group_records(self.layout.application_records)
+        self._plans: dict[str, Any] = {}
         sender = self._config.get("eda_sender_id")
         if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender):
             raise CaseRejected(_report(make("invalid_sender_id", "", value=str(sender))))
@@ -198,38 +199,55 @@ class EdaWriter:
         summary.sha256 = self._hash.hexdigest()
         return summary
 
+    def _plan(self, record: RecordSpec) -> tuple[bool, list[tuple[int, tuple[str, ...], str]], list[Any], str]:
+        """Per record type, once: whether it has case fields, the sources, (gap, renderer, spec) and the tail."""
+        plan = self._plans.get(record.type)
+        if plan is None:
+            sources, renderers, position = [], [], 1
+            for spec in record.fields:
+                sources.append((spec.source_kind, spec.keys, spec.keys[0] if spec.keys else ""))
+                renderers.append((" " * (spec.start - position), fields.compile_renderer(spec), spec))
+                position = spec.start + spec.length
+            tail = " " * (self.layout.record_length - position + 1)
+            plan = (any(spec.from_case for spec in record.fields), sources, renderers, tail)
+            self._plans[record.type] = plan
+        return plan
+
     def _emit(self, record: RecordSpec, case: Any, item: Any, indices: tuple[int, ...]) -> None:
-        parts: list[str] = []
-        position = 1
-        has_case_value = False
-        case_fields = False
-        for spec in record.fields:
-            kind = spec.source_kind
-            if kind == CONST:
-                value: Any = spec.const
-            elif kind == POINTER or kind == RELATIVE:
-                case_fields = True
-                value = resolve(case if kind == POINTER else item, spec.keys)
+        case_fields, sources, renderers, tail = self._plan(record)
+        values: list[Any] = []
+        has_case_value = not case_fields
+        computed, config = self._computed, self._config
+        for kind, keys, name in sources:
+            if kind == POINTER or kind == RELATIVE:
+                value: Any = case if kind == POINTER else item
+                for key in keys:
+                    value = value.get(key) if isinstance(value, dict) else None
+                    if value is None:
+                        break
                 if value is not None and value != "":
                     has_case_value = True
             elif kind == COMPUTED:
-                value = self._computed.get(spec.keys[0])
+                value = computed.get(name)
+            elif kind == CONFIG:
+                value = config.get(name)
             else:
-                value = self._config.get(spec.keys[0])
-            if spec.start > position:
-                parts.append(" " * (spec.start - position))
+                value = None
+            values.append(value)
+        if not has_case_value:
+            return  # a record whose data is entirely absent is left out
+        parts: list[str] = []
+        for (gap, render, spec), value in zip(renderers, values):
+            if gap:
+                parts.append(gap)
             try:
-                parts.append(fields.render(spec, value))
+                parts.append(render(value))
             except fields.FieldValueError as exc:
                 self._reject(exc, spec, record, indices)
-            position = spec.start + spec.length
-        if case_fields and not has_case_value:
-            return  # a record whose data is entirely absent is left out
-        if position <= self.layout.record_length:
-            parts.append(" " * (self.layout.record_length - position + 1))
+        parts.append(tail)
         line = "".join(parts)
-        try:
-            data = line.encode(self.encoding)
+        try:  # ASCII is the same bytes in CP850 and its codec is much faster than the charmap
+            data = line.encode("ascii") if line.isascii() else line.encode(self.encoding)
         except UnicodeEncodeError:
             data = b""
         if not data or _CONTROL_BYTES.search(data):

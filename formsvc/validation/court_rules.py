@@ -1,7 +1,8 @@
 """Court objections about the parties, addresses, attorney, bank accounts and courts.
 
 One function per code (see rules.py); claim, cost and assignment rules live in
-claim_rules.py, EDA rules in eda_rules.py. Every rule tolerates mistyped parts
+claim_rules.py and trial_court.py, the EDA rules in formsvc/eda/checks.py (they
+read the EDA layout). Every rule tolerates mistyped parts
 of the case (the schema reports those) and never raises.
 """
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from schwifty import BIC, IBAN
@@ -210,21 +212,42 @@ def _bank_accounts(case: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]
             yield path, account
 
 
+#: schwifty's exception -> what is wrong, in German and English.
+_BANK_REASONS: dict[str, tuple[str, str]] = {
+    "InvalidChecksumDigits": ("die Prüfziffer der IBAN stimmt nicht", "the IBAN's check digits are wrong"),
+    "InvalidLength": ("die Länge passt nicht zum Land", "the length does not fit the country"),
+    "InvalidCountryCode": ("die Länderkennung ist unbekannt", "the country code is unknown"),
+    "InvalidStructure": ("der Aufbau ist ungültig", "the structure is invalid"),
+    "InvalidBankCode": ("die Bankleitzahl ist ungültig", "the bank code is invalid"),
+    "InvalidBranchCode": ("der Filialcode ist ungültig", "the branch code is invalid"),
+    "InvalidAccountCode": ("die Kontonummer ist ungültig", "the account number is invalid"),
+    "InvalidBBANChecksum": ("die nationale Prüfziffer stimmt nicht", "the national check digit is wrong"),
+}
+_BANK_DEFAULT = ("das Format ist ungültig", "the format is invalid")
+
+
+@lru_cache(maxsize=4096)
+def _bank_problem(kind: str, value: str) -> tuple[str, str] | None:
+    """(German, English) reason why an IBAN or BIC is invalid, or ``None`` (cached: batches repeat accounts)."""
+    try:
+        IBAN(value) if kind == "iban" else BIC(value)
+    except ValueError as exc:
+        if kind == "bic" and type(exc).__name__ == "InvalidLength":
+            return ("eine BIC hat 8 oder 11 Zeichen", "a BIC has 8 or 11 characters")
+        return _BANK_REASONS.get(type(exc).__name__, _BANK_DEFAULT)
+    return None
+
+
 @rule("invalid_bank_account")
 def invalid_bank_account(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """An IBAN with a wrong checksum, length or structure, or a malformed BIC (creditor and attorney)."""
     for path, account in _bank_accounts(case):
-        iban, bic = account.get("iban"), account.get("bic")
-        if isinstance(iban, str):
-            try:
-                IBAN(iban)
-            except ValueError as exc:
-                yield f"{path}/iban", {"reason": str(exc)}
-        if isinstance(bic, str) and given(bic):
-            try:
-                BIC(bic)
-            except ValueError as exc:
-                yield f"{path}/bic", {"reason": str(exc)}
+        for kind in ("iban", "bic"):
+            value = account.get(kind)
+            if isinstance(value, str) and (kind == "iban" or given(value)):
+                reason = _bank_problem(kind, value)
+                if reason is not None:
+                    yield f"{path}/{kind}", {"kind": kind.upper(), "reason_de": reason[0], "reason_en": reason[1]}
 
 
 def _court_gaps(case: dict[str, Any], court: str, keys: tuple[str, ...]) -> Iterator[Finding]:

@@ -54,8 +54,10 @@ class _Compiler:
         self.root = root
         self.formats = formats
         self.refs: dict[str, Check] = {}
+        self.compiling: set[str] = set()
 
     def resolve(self, ref: str) -> dict[str, Any]:
+        """The subschema a local ``#/...`` reference points at."""
         if not ref.startswith("#/"):
             raise Unsupported(f"$ref {ref!r}")
         node: Any = self.root
@@ -64,9 +66,13 @@ class _Compiler:
         return node
 
     def ref(self, ref: str) -> Check:
+        """The compiled target of ``ref``; a recursive reference is looked up late."""
+        if ref in self.compiling:
+            return lambda v: self.refs[ref](v)
         if ref not in self.refs:
-            self.refs[ref] = lambda v: False  # placeholder: recursive schemas stay conservative
+            self.compiling.add(ref)
             self.refs[ref] = self.compile(self.resolve(ref))
+            self.compiling.discard(ref)
         return self.refs[ref]
 
     def known_keys(self, schema: dict[str, Any]) -> set[str]:
@@ -81,6 +87,7 @@ class _Compiler:
         return keys
 
     def compile(self, schema: Any) -> Check:  # noqa: C901 (one branch per keyword, read top to bottom)
+        """One check for ``schema``: every keyword becomes a closure, all must pass."""
         if schema is True:
             return lambda v: True
         if schema is False:
@@ -147,13 +154,30 @@ class _Compiler:
             item = self.compile(schema["items"])
             checks.append(lambda v, item=item: not isinstance(v, list) or all(item(x) for x in v))
         if "anyOf" in schema:
-            branches = [self.compile(s) for s in schema["anyOf"]]
-            checks.append(lambda v, branches=branches: any(b(v) for b in branches))
+            checks.append(self._any_of(schema["anyOf"]))
         if "$ref" in schema:
-            ref = schema["$ref"]
-            checks.append(lambda v, ref=ref: self.refs[ref](v))
-            self.ref(ref)
+            checks.append(self.ref(schema["$ref"]))
         return _all(checks)
+
+
+    def _any_of(self, branches: list[Any]) -> Check:
+        """anyOf; the frequent "X or null" is a plain ``None`` test before X."""
+        nullable = {"type": "null"} in branches
+        rest = [self.compile(b) for b in branches if b != {"type": "null"}]
+        if nullable and len(rest) == 1:
+            only = rest[0]
+            return lambda v: v is None or only(v)
+        if nullable:
+            rest.insert(0, lambda v: v is None)
+        frozen = tuple(rest)
+
+        def check(value: Any) -> bool:
+            for branch in frozen:
+                if branch(value):
+                    return True
+            return False
+
+        return check
 
 
 def _all(checks: list[Check]) -> Check:

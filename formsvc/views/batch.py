@@ -96,8 +96,8 @@ def _pdf(pdf: IO[bytes] | Path, manifest: dict[str, Any], filename: str) -> Resp
 @bp.post("/v1/batch/letters")
 def batch_letters() -> Response:
     """Every case's letter in one print-ready PDF (or the manifest with the PDF as base64)."""
+    duplex, as_json = flag("duplex"), _manifest_wanted()  # bad parameters: 400 before any work
     screening, options = _screened()
-    duplex, as_json = flag("duplex"), _manifest_wanted()
     handle = tempfile.TemporaryFile(prefix="formsvc-print-")
     try:
         result: BatchResult = render_screened(screening, options, handle, duplex=duplex, settings=settings())
@@ -114,8 +114,9 @@ def batch_letters() -> Response:
 @bp.post("/v1/jobs/letters")
 def submit_job() -> tuple[Response, int, dict[str, str]]:
     """Screen the batch now (422 at once when it would fail), render it in the background."""
+    duplex = flag("duplex")
     screening, options = _screened()
-    job_id = runner().submit(screening, options, duplex=flag("duplex"))
+    job_id = runner().submit(screening, options, duplex=duplex)
     location = f"/v1/jobs/{job_id}"
     return jsonify(_status_json(runner().status(job_id))), 202, {"Location": location}
 

@@ -274,12 +274,24 @@ async function loadSamples() {
   }
 }
 
+function syncPickers() {
+  // start the letter pickers from what the case itself asks for
+  try {
+    const c = JSON.parse($("case-json").value);
+    const letter = (c && c.letter) || {};
+    if (letter.tone) $("tone").value = letter.tone;
+    if (letter.level) $("level").value = String(letter.level);
+    if (c && c.language && $("language").querySelector('option[value="' + c.language.slice(0, 2) + '"]')) $("language").value = c.language.slice(0, 2);
+  } catch (err) { /* invalid JSON is reported by validate() */ }
+}
+
 async function pickSample() {
   const value = $("sample").value;
   if (!value) return;
   const response = await api("/v1/samples/" + value);
   if (!response.ok) return;
   $("case-json").value = JSON.stringify(await response.json(), null, 2);
+  syncPickers();
   await validate();
 }
 
@@ -299,6 +311,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const file = $("upload").files[0];
     if (!file) return;
     $("case-json").value = await file.text();
+    syncPickers();
     await validate();
   });
   $("validate").addEventListener("click", validate);

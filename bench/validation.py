@@ -1,0 +1,74 @@
+"""Validation throughput: cases/s of ``validate(case, "court")`` on one core over the valid samples.
+
+Target (quality.md): >= 2,000 cases/s on one core. The baseline in the same run
+is jsonschema's full validator on the same cases (what every case cost before
+the compiled schema check), so the speed-up is comparable on a noisy machine.
+Also measured: the ``eda`` profile and an invalid case with nine objections
+(the slow path: full jsonschema error collection plus every message).
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from formsvc.case import loads
+from formsvc.validation import schema, validate
+
+from .common import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 2000.0
+
+
+def _cases() -> list[Any]:
+    return [loads(p.read_bytes()) for p in sorted((ROOT / "samples" / "valid").glob("*.json"))]
+
+
+def _rate(func: Callable[[Any], Any], cases: list[Any], seconds: float) -> float:
+    """Cases per second over repeated passes for about ``seconds`` (best of three rounds)."""
+    for case in cases:  # warm-up: compiled schema, tables, catalogue
+        func(case)
+    best = 0.0
+    for _ in range(3):
+        done, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds / 3:
+            for case in cases:
+                func(case)
+            done += len(cases)
+        best = max(best, done / (time.perf_counter() - start))
+    return best
+
+
+def run(quick: bool = False) -> list[Result]:
+    """Measure and compare, pinned to one core (the other benchmarks get all cores back afterwards)."""
+    pinned = hasattr(os, "sched_setaffinity")
+    if pinned:
+        cores = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(cores)})
+    try:
+        return _measure(quick)
+    finally:
+        if pinned:
+            os.sched_setaffinity(0, cores)
+
+
+def _measure(quick: bool) -> list[Result]:
+    cases = _cases()
+    seconds = 1.5 if quick else 6.0
+    court = _rate(lambda case: validate(case, "court"), cases, seconds)
+    eda = _rate(lambda case: validate(case, "eda"), cases, seconds)
+    full_schema = _rate(lambda case: list(schema.validator().iter_errors(case)), cases, seconds)
+    invalid = [loads((ROOT / "samples" / "invalid" / "combined-many_court_objections.json").read_bytes())]
+    rejected = _rate(lambda case: validate(case, "court"), invalid, seconds / 2)
+    details = {"samples": len(cases), "jsonschema_only_cases_per_s": round(full_schema, 1),
+               "speedup_vs_jsonschema_only": round(court / full_schema, 2)}
+    return [
+        Result("validation: court profile, valid samples", court, "cases/s", f">= {TARGET:.0f} cases/s (1 core)",
+               court >= TARGET, details),
+        Result("validation: eda profile, valid samples", eda, "cases/s", "reported (layout checks)", True, {}),
+        Result("validation: baseline jsonschema only", full_schema, "cases/s", "baseline, same run", True, {}),
+        Result("validation: rejected case, 9 objections", rejected, "cases/s", "reported (slow path)", True, {}),
+    ]

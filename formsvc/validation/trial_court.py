@@ -1,0 +1,80 @@
+"""The trial court for the contested stage (``trial_court_mismatch``).
+
+Value limit of the Amtsgericht by application date, catalogue entries the
+Amtsgericht hears whatever the value, and entries that belong before the
+Sozialgericht — numbers in ``validation_rules.json``, entry attributes in the
+catalogue (``trial_court``), nothing hard-coded here.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from .. import case as c
+from .rules import Context, Finding, rule
+from .tables import tables
+
+
+def _eur_de(amount: Decimal) -> str:
+    """1234.5 -> "1.234,50 EUR"."""
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " EUR"
+
+
+def _eur_en(amount: Decimal) -> str:
+    """1234.5 -> "EUR 1,234.50"."""
+    return f"EUR {amount:,.2f}"
+
+
+
+@rule("trial_court_mismatch")
+def trial_court_mismatch(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """Court type against the value limit, the any-value Amtsgericht entries and the Sozialgericht entries."""
+    kind = c.get(case, "courts", "trial", "type")
+    if not isinstance(kind, int) or isinstance(kind, bool):
+        return
+    t = tables()
+    claims = [claim for _, claim in ctx.claims(case)]
+    entries = [ctx.catalog.get(claim.get("catalog_no")) for claim in claims]
+    courts = [e.trial_court if e else None for e in entries]
+    params: dict[str, Any] = {"type": kind}
+    if "sozialgericht" in courts:
+        if kind not in t.sozialgericht_types:
+            yield "/courts/trial/type", {**params, "reason_de": "Beiträge zur privaten Pflegeversicherung "
+                                         "(Katalog-Nr. 95) gehören vor das Sozialgericht (Art 5)",
+                                         "reason_en": "premiums of private long-term care insurance (no. 95) "
+                                         "belong before the Sozialgericht (type 5)"}
+        return
+    if kind in t.sozialgericht_types:
+        yield "/courts/trial/type", {**params, "reason_de": "das Sozialgericht (Art 5) ist nur für sozialrechtliche "
+                                     "Ansprüche wie Katalog-Nr. 95 zuständig",
+                                     "reason_en": "the Sozialgericht (type 5) only hears social-law claims "
+                                     "such as no. 95"}
+        return
+    if kind in t.amtsgericht_any_value_types or not claims:
+        return
+    amounts = [c.money(claim.get("amount")) for claim in claims]
+    if any(a is None for a in amounts):
+        return
+    any_value = [court == "any_value_amtsgericht" for court in courts]
+    value = sum((a for a, exempt in zip(amounts, any_value) if not exempt), Decimal("0"))
+    limit = t.value_limit(ctx.application_date(case))
+    if all(any_value):
+        if kind in t.landgericht_types:
+            yield "/courts/trial/type", {**params, "reason_de": "Wohnraummiete und Wohnungseigentumssachen hört das "
+                                         "Amtsgericht ohne Rücksicht auf den Streitwert (§ 23 Nr. 2a, 2c GVG)",
+                                         "reason_en": "residential rent and condominium (WEG) matters go to the "
+                                         "Amtsgericht whatever the value (§ 23 no. 2a, 2c GVG)"}
+        return
+    if kind in t.amtsgericht_types and value > limit:
+        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({_eur_de(value)}) übersteigen die "
+                                     f"Streitwertgrenze des Amtsgerichts von {_eur_de(limit)}; zuständig ist das "
+                                     "Landgericht (Art 2 oder 3)",
+                                     "reason_en": f"the main claims ({_eur_en(value)}) exceed the Amtsgericht's limit "
+                                     f"of {_eur_en(limit)}; choose the Landgericht (type 2 or 3)"}
+    elif kind in t.landgericht_types and value <= limit:
+        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({_eur_de(value)}) liegen nicht über "
+                                     f"der Streitwertgrenze des Amtsgerichts von {_eur_de(limit)}; zuständig ist das "
+                                     "Amtsgericht (Art 1)",
+                                     "reason_en": f"the main claims ({_eur_en(value)}) do not exceed the Amtsgericht's "
+                                     f"limit of {_eur_en(limit)}; choose the Amtsgericht (type 1)"}
