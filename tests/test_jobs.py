@@ -118,6 +118,7 @@ def test_restart_marks_the_running_job_failed_not_lost(tmp_path):
     store.mark_running(job_id)
     store.progress(job_id, 2)
     partial = before.extensions["formsvc"]["jobs"].partial_path(job_id)
+    partial.parent.mkdir(parents=True, exist_ok=True)
     partial.write_bytes(b"%PDF-1.7 half a print file")
 
     after = make_app(tmp_path)  # the service starts again on the same database

@@ -15,11 +15,9 @@ from typing import Any, Literal
 from ..config import Settings
 from ..validation import ensure_valid
 from .document import build_html, write_pdf
-from .mapper import map_case, representatives_not_on_form
+from .mapper import map_case
 
 Format = Literal["pdf", "html"]
-#: Warning code: a representative has no slot on the form and is listed in the summary block instead.
-REPRESENTATIVE_WARNING = "representative_not_on_form"
 MIMETYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 
 
@@ -47,10 +45,8 @@ def render(case: Any, *, settings: Settings | None = None, fmt: Format = "pdf", 
         data = build_html(case, values, "html").encode("utf-8")
     else:
         data = write_pdf(case, values, flatten=flatten)
-    codes = [o.code for o in report.warnings]
-    if representatives_not_on_form(case):
-        codes.append(REPRESENTATIVE_WARNING)
-    warnings = list(dict.fromkeys(codes))
+    # includes representative_not_on_form: the validator asks the mapper's slot table
+    warnings = list(dict.fromkeys(o.code for o in report.warnings))
     return Rendered(data=data, mimetype=MIMETYPES[fmt], filename=filename_for(case, fmt), warnings=warnings)
 
 
