@@ -82,6 +82,8 @@ class LocalJobRunner:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.recovered = self.recover()
+        log.info("batch jobs: embedded runner, results in %s, kept %.0f h, %d render worker(s)",
+                 self.folder, retention_hours(settings), settings.workers)
 
     # -- the JobRunner interface ------------------------------------------------------------
 
