@@ -83,8 +83,9 @@ class Settings:
 
     def check(self) -> None:
         """Refuse settings the service cannot run with."""
-        if not (0 <= self.eda_id_min <= self.eda_id_max <= 999):
-            raise ConfigurationError("FORMSVC_EDA_ID_MIN/_MAX must be 0 <= MIN <= MAX <= 999 (three digits)")
+        if not (1 <= self.eda_id_min <= self.eda_id_max <= 999):
+            raise ConfigurationError("FORMSVC_EDA_ID_MIN/_MAX must be 1 <= MIN <= MAX <= 999 (three digits; "
+                                     "000 marks previews)")
         if not (self.eda_prefix.isalnum() and self.eda_prefix.isascii() and 1 <= len(self.eda_prefix) <= 8):
             raise ConfigurationError("FORMSVC_EDA_PREFIX must be 1-8 ASCII letters or digits, e.g. ABC")
         if self.catalog_path is not None and not self.catalog_path.is_file():

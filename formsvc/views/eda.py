@@ -7,22 +7,26 @@ kept in ``<instance>/eda/`` as the court will receive them.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, send_file
 
-from ..case import iter_ndjson, loads
+from ..case import iter_ndjson, loads, today
 from ..errors import BadParameter, CaseRejected, PayloadTooLarge
 from ..eda.export import check_case, export
 from ..eda.ledger import Ledger
+from ..eda.writer import file_name, write_eda
 from ..openapi import case_body, problem_responses
 from ..validation import Report
-from .common import JSON_TYPES, NDJSON_TYPES, _body, flag, settings
+from .common import JSON_TYPES, NDJSON_TYPES, _body, document, flag, settings
 
 bp = Blueprint("eda", __name__)
 
 EDA_FOLDER = "eda"
+#: The EDA-ID a preview carries; never issued by the ledger for a real file.
+PREVIEW_ID = 0
 
 OPENAPI_PATHS: dict[str, Any] = {
     "/v1/render/eda": {"post": {
@@ -32,6 +36,10 @@ OPENAPI_PATHS: dict[str, Any] = {
                        "no EDA-ID; a case id already exported answers 409 unless resubmit=true.",
         "parameters": [{"name": "resubmit", "in": "query", "required": False,
                         "description": "allow case ids that are already in the ledger",
+                        "schema": {"type": "boolean", "default": False}},
+                       {"name": "preview", "in": "query", "required": False,
+                        "description": "a preview for reading only: EDA-ID 000, nothing reserved, nothing stored, "
+                                       "no duplicate check (the preview page uses it)",
                         "schema": {"type": "boolean", "default": False}}],
         "requestBody": {**case_body("One case, or {\"cases\": [case, ...]} for several applications in one file"),
                         "content": {"application/json": {"schema": {"oneOf": [
@@ -81,6 +89,7 @@ def _read_cases() -> tuple[list[Any], str]:
 def render_eda() -> Any:
     """Validate, reserve an EDA-ID, write the file, answer it as an attachment."""
     resubmit = flag("resubmit")
+    preview = flag("preview")
     cases, prefix = _read_cases()
     if not cases:
         raise BadParameter("Send at least one case.")
@@ -94,6 +103,8 @@ def render_eda() -> Any:
     case_ids = [str(case["case_id"]) for case in cases]
     if len(case_ids) == 1:
         g.case_id = case_ids[0]
+    if preview:
+        return _preview(cases, run)
     result = export(lambda: cases, case_ids, settings=run, out_dir=Path(current_app.instance_path) / EDA_FOLDER,
                     ledger=Ledger.for_settings(run), resubmit=resubmit)
     response = send_file(result.path, mimetype="application/octet-stream", as_attachment=True,
@@ -101,6 +112,16 @@ def render_eda() -> Any:
     response.headers["X-EDA-ID"] = f"{result.reservation.eda_id:03d}"
     response.headers["X-EDA-Applications"] = str(result.summary.applications)
     return response
+
+
+def _preview(cases: list[Any], run: Any) -> Any:
+    """The file as it would be written, with EDA-ID 000 and without touching the ledger."""
+    buffer = io.BytesIO()
+    summary = write_eda(cases, buffer, eda_id=PREVIEW_ID, created=today(), settings=run)
+    name = f"VORSCHAU-{file_name(run.eda_prefix, PREVIEW_ID)}"
+    return document(buffer.getvalue(), "application/octet-stream", name, inline=False,
+                    headers={"X-EDA-ID": f"{PREVIEW_ID:03d}", "X-EDA-Applications": str(summary.applications),
+                             "X-EDA-Preview": "true"})
 
 
 @bp.get("/v1/eda/ledger")
