@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hmac
+import os
 import logging
 import time
 from importlib import import_module
@@ -24,7 +25,10 @@ PUBLIC_ENDPOINTS = {"meta.healthz", "preview.page", "preview.static"}
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the service. ``test_config`` replaces the environment (tests)."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    # where the SQLite ledger, job results and EDA files live (default: Flask's instance folder)
+    instance = (test_config or {}).get("INSTANCE_PATH") if test_config is not None \
+        else os.environ.get("FORMSVC_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, static_folder=None, instance_path=instance)
     if test_config is None:
         app.config.from_prefixed_env("FORMSVC")
     else:

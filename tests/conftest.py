@@ -33,9 +33,8 @@ def manifest() -> dict[str, Any]:
 @pytest.fixture
 def app(tmp_path: Path):
     """A fresh app with its instance data (ledger, jobs) in a temporary folder."""
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'formsvc.sqlite3'}"})
-    app.instance_path = str(tmp_path)
-    yield app
+    yield create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'formsvc.sqlite3'}"})
 
 
 @pytest.fixture
