@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,36 +17,30 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT_ROOT = _PACKAGE_DIR.parent
 
 
-def _locate(package: str, checkout_dir: str) -> Path:
-    """Return the directory of an installed resource package, else the checkout's."""
-    candidate = _CHECKOUT_ROOT / checkout_dir
-    if candidate.is_dir():
-        return candidate
-    try:
-        found = resources.files(package)
-    except ModuleNotFoundError:
-        found = None
-    if found is not None and found.is_dir():
-        return Path(str(found))
-    raise FileNotFoundError(f"resource directory {checkout_dir!r} not found (package {package})")
+def _locate(name: str) -> Path:
+    """The checkout's top-level ``name/`` directory, else the installed ``formsvc/name/``."""
+    for candidate in (_CHECKOUT_ROOT / name, _PACKAGE_DIR / name):
+        if candidate.is_dir() and (candidate.parent != _CHECKOUT_ROOT or (_CHECKOUT_ROOT / "pyproject.toml").is_file()):
+            return candidate
+    raise FileNotFoundError(f"resource directory {name!r} not found beside {_PACKAGE_DIR}")
 
 
 @lru_cache(maxsize=None)
 def templates_dir() -> Path:
     """Jinja2 templates (``templates/letters``, ``templates/mahnantrag``, ...)."""
-    return _locate("formsvc.templates", "templates")
+    return _locate("templates")
 
 
 @lru_cache(maxsize=None)
 def schemas_dir() -> Path:
     """JSON Schema and layout files (``case.schema.json``, ``eda-layout.json``)."""
-    return _locate("formsvc.schemas", "schemas")
+    return _locate("schemas")
 
 
 @lru_cache(maxsize=None)
 def samples_dir() -> Path:
     """Sample cases shipped with the package (valid and invalid)."""
-    return _locate("formsvc.samples", "samples")
+    return _locate("samples")
 
 
 def data_dir() -> Path:

@@ -32,7 +32,7 @@ def test_memory_stays_flat_from_40_to_200_letters(example_case, tmp_path):
     letter.write_bytes(render_letter(example_case, options_from(example_case, {})).data)
     small = _merge(letter, 40, tmp_path / "40.pdf")
     big = _merge(letter, 200, tmp_path / "200.pdf")
-    assert big - small < 256 * 1024, (small, big)
+    assert big - small < 100 * 1024, (small, big)  # 8 bytes per object of the 160 more letters
     reader = PdfReader(tmp_path / "200.pdf")
     assert len(reader.pages) == 300
     assert "Zahlmann" in reader.pages[297].extract_text() and reader.pages[298].extract_text() == ""

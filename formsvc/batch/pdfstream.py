@@ -8,9 +8,18 @@ the output at once; the source is then dropped. What stays in memory is one
 byte offset per written object and one object number per page, a few bytes per
 letter. The page tree, catalogue, info dictionary and cross-reference table are
 written at the end.
+
+A pypdf reader caches every object it resolves and so holds reference cycles;
+left to the garbage collector they pile up in its oldest generation, which a
+big process collects rarely. The writer therefore empties each reader's caches
+when done with it (its objects are freed at once) and, as a safety net, runs a
+full collection every :data:`COLLECT_EVERY` source files. The peak stays flat
+(``tests/test_batch_pdfstream.py`` measures it).
 """
 from __future__ import annotations
 
+import gc
+from array import array
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +37,8 @@ from pypdf.generic import (
 )
 
 A4_POINTS = (595.28, 841.89)
+COLLECT_EVERY = 200
+SLICE = 1024  # page-tree entries / xref lines written at a time
 
 
 class _CountingStream:
@@ -48,10 +59,11 @@ class StreamingPdfWriter:
 
     def __init__(self, out: IO[bytes]) -> None:
         self._out = _CountingStream(out)
-        self._offsets: list[int] = [0]  # index = object number; 0 is the free-list head
-        self._pages: list[int] = []
+        self._offsets = array("q", [0])  # index = object number; 0 is the free-list head (8 bytes each)
+        self._pages = array("q")
         self._pages_root = self._allocate()
         self._closed = False
+        self._sources = 0
         #: Width and height (points) of the last page appended, for matching blank pages.
         self.last_page_size: tuple[float, float] = A4_POINTS
         self._out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -101,7 +113,12 @@ class StreamingPdfWriter:
         if pages:
             box = pages[-1].mediabox
             self.last_page_size = (float(box.width), float(box.height))
-        return len(pages)
+        _release(reader)
+        self._sources += 1
+        if self._sources % COLLECT_EVERY == 0:
+            del reader, pages
+            gc.collect()
+        return len(numbers)
 
     def _rewrite(self, obj: Any, mapping: dict[int, int | None],
                  pending: list[tuple[int, PdfObject]], *, skip_parent: bool = False) -> Any:
@@ -143,12 +160,11 @@ class StreamingPdfWriter:
         if self._closed:
             return
         self._closed = True
-        kids = ArrayObject(IndirectObject(n, 0, None) for n in self._pages)
-        self._write_object(self._pages_root, DictionaryObject({
-            NameObject("/Type"): NameObject("/Pages"),
-            NameObject("/Kids"): kids,
-            NameObject("/Count"): NumberObject(len(self._pages)),
-        }))
+        self._offsets[self._pages_root] = self._out.position  # the page tree, written in slices
+        self._out.write(f"{self._pages_root} 0 obj\n<< /Type /Pages /Count {len(self._pages)} /Kids [".encode())
+        for start in range(0, len(self._pages), SLICE):
+            self._out.write(b"".join(b"%d 0 R " % n for n in self._pages[start:start + SLICE]))
+        self._out.write(b"] >>\nendobj\n")
         catalog = self._allocate()
         self._write_object(catalog, DictionaryObject({
             NameObject("/Type"): NameObject("/Catalog"),
@@ -160,11 +176,21 @@ class StreamingPdfWriter:
             info_dict[NameObject("/Title")] = TextStringObject(title)
         self._write_object(info, info_dict)
         xref_at = self._out.position
-        lines = [f"xref\n0 {len(self._offsets)}\n".encode(), b"0000000000 65535 f \n"]
-        lines.extend(f"{offset:010d} 00000 n \n".encode() for offset in self._offsets[1:])
-        self._out.write(b"".join(lines))
+        self._out.write(f"xref\n0 {len(self._offsets)}\n".encode() + b"0000000000 65535 f \n")
+        for start in range(1, len(self._offsets), SLICE):
+            self._out.write(b"".join(b"%010d 00000 n \n" % offset
+                                     for offset in self._offsets[start:start + SLICE]))
         self._out.write(f"trailer\n<< /Size {len(self._offsets)} /Root {catalog} 0 R /Info {info} 0 R >>\n"
                         f"startxref\n{xref_at}\n%%EOF\n".encode())
+
+
+def _release(reader: PdfReader) -> None:
+    """Drop the reader's object caches, which close the reference cycles (pypdf 7 attribute names)."""
+    cache = getattr(reader, "resolved_objects", None)
+    if isinstance(cache, dict):
+        cache.clear()
+    if hasattr(reader, "flattened_pages"):
+        reader.flattened_pages = None
 
 
 def _number(value: float) -> PdfObject:
