@@ -38,7 +38,7 @@ from pypdf.generic import (
 
 A4_POINTS = (595.28, 841.89)
 COLLECT_EVERY = 200
-SLICE = 1024  # page-tree entries / xref lines written at a time
+SLICE = 256  # page-tree entries / xref lines written at a time
 
 
 class _CountingStream:

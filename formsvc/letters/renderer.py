@@ -7,7 +7,13 @@
 * a restricted URL fetcher that serves only the project's own fonts and the
   ``data:`` image URIs the template itself embeds (the GiroCode) — anything
   else (``http:``, ``file:`` ...) is refused, so case text can never make
-  WeasyPrint read the network or the file system.
+  WeasyPrint read the network or the file system;
+* the speed shortcuts (see docs/letters.md, "Performance"): the template writes
+  well-formed XHTML, parsed with expat instead of the HTML5 parser (which stays
+  as fallback); a minimal user-agent stylesheet (``ua.css``) instead of
+  WeasyPrint's full HTML5 one; and a :class:`~.style_memo.StyleMemo` that
+  carries computed CSS values from one letter to the next. None of them
+  changes a byte of the output (tests/test_letters_fast_path.py).
 
 PDFs are deterministic: creation and modification dates come from the letter
 date (``<meta name="dcterms.created">``), nothing else varies between runs.
@@ -28,6 +34,7 @@ from markupsafe import Markup
 
 from . import assets, i18n
 from .model import LetterContext
+from .style_memo import StyleMemo
 
 TEMPLATE = "letter.html"
 STYLESHEET = "letter.css"
@@ -77,11 +84,24 @@ def _fetcher_class() -> type:
     return RestrictedFetcher
 
 
-def _html_class(ua_stylesheet: Any) -> type:
-    """A ``weasyprint.HTML`` that parses the template's XHTML with expat and uses ``ua_stylesheet``."""
+def _html_class(ua_stylesheet: Any, memo: StyleMemo) -> type:
+    """A ``weasyprint.HTML`` that parses the template's XHTML with expat, uses ``ua_stylesheet``
+    and pre-fills computed styles from ``memo``."""
     import cssselect2
     import tinyhtml5
-    from weasyprint import HTML
+    from weasyprint import DEFAULT_OPTIONS, HTML
+    from weasyprint.document import Document
+
+    class LetterDocument(Document):
+        """A WeasyPrint document whose element styles start from the values of earlier letters."""
+
+        @classmethod
+        def _build_layout_context(cls, html: Any, font_config: Any, counter_style: Any,
+                                  color_profiles: Any, options: Any) -> Any:
+            context = super()._build_layout_context(html, font_config, counter_style, color_profiles,
+                                                    options)
+            memo.attach(context.style_for)
+            return context
 
     class LetterHTML(HTML):
         """The letter document: well-formed template output, minimal user-agent stylesheet."""
@@ -99,6 +119,12 @@ def _html_class(ua_stylesheet: Any) -> type:
 
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return [ua_stylesheet]
+
+        def render(self, font_config: Any = None, counter_style: Any = None, color_profiles: Any = None,
+                   **options: Any) -> Any:
+            """Lay out like ``HTML.render``, through :class:`LetterDocument`."""
+            return LetterDocument._render(self, font_config, counter_style, color_profiles,
+                                          {**DEFAULT_OPTIONS, **options})
 
     return LetterHTML
 
@@ -126,7 +152,9 @@ class LetterRenderer:
         self.font_config = FontConfiguration()
         self.stylesheet = CSS(string=self.css_text, base_url=f"{ASSET_SCHEME}/", url_fetcher=self.fetcher,
                               font_config=self.font_config)
-        self.html_class = _html_class(CSS(string=(base / UA_STYLESHEET).read_text(encoding="utf-8")))
+        self.style_memo = StyleMemo()
+        self.html_class = _html_class(CSS(string=(base / UA_STYLESHEET).read_text(encoding="utf-8")),
+                                      self.style_memo)
         self.loader = jinja2.FileSystemLoader(str(base))
         self.environments: dict[str, jinja2.Environment] = {}
 
