@@ -1,0 +1,1 @@
+"""Tables as data (JSON, each with its source), read through formsvc.resources."""
