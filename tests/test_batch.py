@@ -25,8 +25,8 @@ COUNT = 25
 
 def make_app(folder: Path):
     """An app whose database and job files live in ``folder``, rendering on two worker processes."""
-    return create_app({"TESTING": True, "WORKERS": 2, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-                       "JOBS_DIR": str(folder / "jobs")})
+    return create_app({"TESTING": True, "WORKERS": 2, "INSTANCE_PATH": str(folder),
+                       "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"})
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -226,3 +226,16 @@ def test_case_refused_by_the_renderer_itself_is_reported_not_lost(batch, tmp_pat
     result = render_screened(lenient, {}, tmp_path / "lenient.pdf", settings=settings)
     assert [e.index for e in result.letters] == [0] and [s.index for s in result.skipped] == [1]
     assert result.skipped[0].codes and (tmp_path / "lenient.pdf").is_file()
+
+
+def test_a_letter_over_the_render_timeout_stops_the_batch_with_503(tmp_path):
+    """FORMSVC_RENDER_TIMEOUT exceeded: 503 render_timeout naming the letter, no file left; the next batch works."""
+    app = create_app({"TESTING": True, "WORKERS": 2, "INSTANCE_PATH": str(tmp_path), "RENDER_TIMEOUT": 0,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    cases = demo_cases(4)
+    response = app.test_client().post("/v1/batch/letters", json=cases)
+    assert response.status_code == 503 and response.mimetype == "application/problem+json"
+    assert "BATCH-000001" in response.get_json()["detail"]
+    assert list(Path(tempfile.gettempdir()).glob(f"formsvc-batch-{os.getpid()}-*")) == []
+    patient = make_app(tmp_path / "again")
+    assert patient.test_client().post("/v1/batch/letters", json=cases[:2]).status_code == 200

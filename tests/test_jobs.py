@@ -7,17 +7,19 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from formsvc import create_app
 from formsvc.batch.demo import demo_cases
+from formsvc.errors import ConfigurationError
 
 COUNT = 12
 
 
 def make_app(folder: Path):
     """An app whose database and job files live in ``folder``."""
-    return create_app({"TESTING": True, "WORKERS": 2, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-                       "JOBS_DIR": str(folder / "jobs")})
+    return create_app({"TESTING": True, "WORKERS": 2, "INSTANCE_PATH": str(folder),
+                       "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"})
 
 
 def store_of(app):
@@ -171,3 +173,28 @@ def test_a_live_foreign_job_is_left_alone(tmp_path):
         sibling.kill()
         sibling.wait()
     assert again.extensions["formsvc"]["jobs"].recovered == 0
+
+
+def test_finished_jobs_and_their_pdfs_expire_after_the_retention_period(tmp_path):
+    """A job finished longer ago than FORMSVC_JOB_RETENTION_HOURS is deleted with its PDF (personal data)."""
+    app = make_app(tmp_path)
+    runner = app.extensions["formsvc"]["jobs"]
+    store = store_of(app)
+    job_id = store.create(cases=1, total=1, options={}, skipped=[], owner=owner_of(app))
+    store.finish(job_id, 1, {"letters": 1, "pages": 1, "cases": 1, "duplex": False, "first_pages": []}, [])
+    pdf = runner.result_path(job_id)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(b"%PDF-1.7 printed")
+    client = app.test_client()
+    assert client.get(f"/v1/jobs/{job_id}").get_json()["status"] == "done"
+    with store.engine.begin() as conn:
+        conn.execute(update(store.table).values(finished_at="2000-01-01T00:00:00.000000Z"))
+    runner.purge_expired()
+    assert client.get(f"/v1/jobs/{job_id}").status_code == 404 and not pdf.exists()
+
+
+def test_a_bad_retention_setting_stops_the_start(tmp_path):
+    """FORMSVC_JOB_RETENTION_HOURS must be a positive number: anything else is refused at start-up."""
+    with pytest.raises(ConfigurationError, match="JOB_RETENTION_HOURS"):
+        create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                    "JOB_RETENTION_HOURS": "soon"})

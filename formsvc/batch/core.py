@@ -9,6 +9,7 @@ letter with an odd page count.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ from . import pool as pools
 from .pdfstream import StreamingPdfWriter
 from .screening import Screening, SkippedCase, case_id_of, screen
 
+log = logging.getLogger("formsvc.batch")
 Progress = Callable[[int, int], None]
 TEMP_PREFIX = "formsvc-batch-"
 
@@ -149,6 +151,9 @@ def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], du
     result.skipped.sort(key=lambda s: s.index)
     result.pages = writer.page_count
     result.seconds = time.perf_counter() - started
+    # Counts and timing only: never names or addresses.
+    log.info("batch printed: letters=%d pages=%d skipped=%d duplex=%s seconds=%.1f", result.letter_count,
+             result.pages, len(result.skipped), duplex, result.seconds)
     return result
 
 

@@ -129,8 +129,10 @@ class JobStore:
         return JobRecord.from_row(row) if row is not None else None
 
     def _update(self, job_id: str, **values: Any) -> None:
+        """Change an unfinished job (a finished one is never changed again)."""
         with self.engine.begin() as conn:
-            conn.execute(update(self.table).where(self.table.c.id == job_id).values(**values))
+            conn.execute(update(self.table).where(self.table.c.id == job_id,
+                                                  self.table.c.status.in_(ACTIVE)).values(**values))
 
     def mark_running(self, job_id: str) -> None:
         """The runner picked the job up."""

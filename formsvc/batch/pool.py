@@ -103,7 +103,10 @@ def _warm_worker(service_pid: int) -> None:
     from ..letters import renderer
 
     threading.Thread(target=_watch_service, args=(service_pid,), name="formsvc-watch", daemon=True).start()
-    renderer()
+    try:
+        renderer()
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the first letter reports real problems
+        pass
 
 
 class InlineExecutor(Executor):

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..config import Settings
-from ..errors import BatchRejected, ConflictError, FormsvcError, JobNotReady, NotFound
+from ..errors import BatchRejected, ConfigurationError, ConflictError, FormsvcError, JobNotReady, NotFound
 from .core import render_screened, sweep_stale_temp
 from .jobs import ACTIVE, JobRecord, JobStore, now_epoch
 from .pool import process_alive
@@ -63,10 +63,14 @@ def results_dir(settings: Settings) -> Path:
 
 def retention_hours(settings: Settings) -> float:
     """How long finished jobs and their PDFs are kept: ``FORMSVC_JOB_RETENTION_HOURS`` (24)."""
+    value = settings.extra.get("JOB_RETENTION_HOURS", 24)
     try:
-        return float(settings.extra.get("JOB_RETENTION_HOURS", 24))
+        hours = float(value)
     except (TypeError, ValueError):
-        return 24.0
+        hours = -1.0
+    if not hours > 0:
+        raise ConfigurationError(f"FORMSVC_JOB_RETENTION_HOURS must be a positive number of hours (got {value!r}).")
+    return hours
 
 
 class LocalJobRunner:
@@ -76,6 +80,7 @@ class LocalJobRunner:
         self.store = store
         self.settings = settings
         self.folder = results_dir(settings)
+        self.retention = retention_hours(settings)
         self.host = socket.gethostname()
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._queue: queue.Queue[tuple[str, Screening, dict[str, Any], bool]] = queue.Queue()
@@ -83,7 +88,7 @@ class LocalJobRunner:
         self._lock = threading.Lock()
         self.recovered = self.recover()
         log.info("batch jobs: embedded runner, results in %s, kept %.0f h, %d render worker(s)",
-                 self.folder, retention_hours(settings), settings.workers)
+                 self.folder, self.retention, settings.workers)
 
     # -- the JobRunner interface ------------------------------------------------------------
 
@@ -161,7 +166,7 @@ class LocalJobRunner:
 
     def purge_expired(self) -> None:
         """Delete jobs (rows and PDFs) finished longer ago than the retention period."""
-        cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=retention_hours(self.settings))
+        cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=self.retention)
         for job_id in self.store.finished_before(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ")):
             self.result_path(job_id).unlink(missing_ok=True)
             self.partial_path(job_id).unlink(missing_ok=True)

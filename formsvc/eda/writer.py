@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import IO, Any
 
@@ -39,8 +40,9 @@ def file_name(prefix: str, eda_id: int) -> str:
     return f"{prefix}{eda_id:03d}.EDA"
 
 
+@lru_cache(maxsize=1)
 def default_settings() -> Settings:
-    """Settings with every embedded default (used when the caller passes none)."""
+    """Settings with every embedded default (used when the caller passes none; built once)."""
     return Settings.from_mapping({}, "instance")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -44,6 +44,7 @@ class Context:
 
     settings: Settings | None
     today: dt.date
+    memo: dict[str, Any] = field(default_factory=dict)  # work shared by the rules of one run (one case)
 
     def application_date(self, case: dict[str, Any]) -> dt.date:
         """The case's ``application_date``, else today (the reference day for "future" and "old")."""

@@ -55,10 +55,12 @@ def _options() -> dict[str, Any]:
 
 
 def _manifest_wanted() -> bool:
+    """True for ``manifest=json`` (JSON with the PDF inside), false for the bare PDF (default)."""
     return choice("manifest", ("json", "headers"), "headers") == "json"
 
 
 def _screened() -> tuple[Screening, dict[str, Any]]:
+    """Read the body and screen every case (raises BatchRejected listing every bad one)."""
     options = _options()
     skip = flag("skip_invalid")
     cases = read_cases()
@@ -66,6 +68,7 @@ def _screened() -> tuple[Screening, dict[str, Any]]:
 
 
 def _headers(manifest: dict[str, Any]) -> dict[str, str]:
+    """The manifest's counts as response headers."""
     return {"Formsvc-Letters": str(manifest["letters"]), "Formsvc-Pages": str(manifest["pages"]),
             "Formsvc-Cases": str(manifest["cases"]), "Formsvc-Skipped": str(len(manifest["skipped"])),
             "Formsvc-Skipped-Indexes": ",".join(str(s["index"]) for s in manifest["skipped"])}
@@ -88,6 +91,7 @@ def _manifest_json(manifest: dict[str, Any], pdf: IO[bytes], filename: str) -> R
 
 
 def _pdf(pdf: IO[bytes] | Path, manifest: dict[str, Any], filename: str) -> Response:
+    """The PDF (file or open handle) with the manifest headers."""
     response = send_file(pdf, mimetype="application/pdf", download_name=filename, as_attachment=False)
     response.headers.update(_headers(manifest))
     return response
@@ -122,6 +126,7 @@ def submit_job() -> tuple[Response, int, dict[str, str]]:
 
 
 def _job(job_id: str) -> JobRecord:
+    """The job, or 404 for a malformed or unknown id."""
     if not JOB_ID.match(job_id):
         raise NotFound(f"There is no job {job_id!r}: job ids are 32 hexadecimal characters.")
     return runner().status(job_id)
@@ -157,12 +162,12 @@ def job_status(job_id: str) -> Response:
 @bp.get("/v1/jobs/<job_id>/result")
 def job_result(job_id: str) -> Response:
     """The finished print file (409 ``job_not_ready`` while the job runs)."""
-    _job(job_id)
+    as_json = _manifest_wanted()
+    job = _job(job_id)
     path = runner().result(job_id)
-    job = runner().status(job_id)
     manifest = _job_manifest(job)
     filename = f"letters-{job_id[:8]}.pdf"
-    if _manifest_wanted():
+    if as_json:
         return _manifest_json(manifest, open(path, "rb"), filename)
     return _pdf(path, manifest, filename)
 
