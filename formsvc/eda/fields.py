@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
@@ -190,30 +191,22 @@ def parse(spec: FieldSpec, raw: str) -> Any:
 
 def compile_renderer(spec: FieldSpec) -> Callable[[Any], str]:
     """A function value -> field text for the writer's hot loop: fast paths for the common
-    types, everything else (and every error) through :func:`render`."""
+    types, everything else (and every error) through :func:`render`, so the text is always
+    exactly what :func:`render` gives."""
     length, fmt = spec.length, spec.format
     blank = " " * length
     general: Callable[[Any], str] = lambda value: render(spec, value)  # noqa: E731
     if spec.const is not None:
         text = render(spec, spec.const)
         return lambda _value: text
-    if spec.default is not None:
-        return general
+    if spec.default is not None:  # render() reads an absent value as the default: so does the fast path
+        default, plain = spec.default, compile_renderer(replace(spec, default=None))
+        return lambda value: plain(default if value is None else value)
     if spec.transform == "bool":
         codes = {True: "1".rjust(length, "0"), False: "0" * length, None: "0" * length}
         return lambda value: codes[value] if type(value) is bool or value is None else general(value)
     if spec.transform == "date" and length == 8:
-        empty = blank if fmt == "N/B" else "0" * 8
-
-        def date_text(value: Any) -> str:
-            if value is None:
-                return empty
-            if type(value) is str and len(value) == 10:
-                dt.date.fromisoformat(value)  # a real date, or ValueError -> general path below
-                return value[8:10] + value[5:7] + value[0:4]
-            return general(value)
-
-        return lambda value: _or_general(date_text, general, value)
+        return _date_renderer(blank if fmt == "N/B" else "0" * 8, general)
     if spec.mapping:
         codes = {key: code.rjust(length, "0") for key, code in spec.mapping}
         return lambda value: (blank if fmt == "N/B" else "0" * length) if value is None else (
@@ -223,14 +216,71 @@ def compile_renderer(spec: FieldSpec) -> Callable[[Any], str]:
         return lambda value: blank if value is None else (
             (value.translate(UPPER) if upper else value).ljust(length)
             if type(value) is str and len(value) <= length else general(value))
-    if fmt == "N" and not spec.decimals and spec.transform is None:
-        return lambda value: str(value).rjust(length, "0") if type(value) is int and 0 <= value < 10 ** length \
-            else general(value)
+    if spec.transform == "vehicle_code":
+        return _memo_renderer(general)
+    if spec.numeric and spec.transform is None:
+        return _number_renderer(length, spec.decimals, fmt == "N/B", general)
     return general
 
 
-def _or_general(fast: Callable[[Any], str], general: Callable[[Any], str], value: Any) -> str:
-    try:
-        return fast(value)
-    except ValueError:
+def _date_renderer(empty: str, general: Callable[[Any], str]) -> Callable[[Any], str]:
+    """DDMMYYYY from an ISO date string or a ``date``."""
+
+    def date_text(value: Any) -> str:
+        if value is None:
+            return empty
+        if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                dt.date.fromisoformat(value)  # a real date, else the general path gives the error
+            except ValueError:
+                return general(value)
+            return value[8:10] + value[5:7] + value[0:4]
+        if type(value) is dt.date:
+            return f"{value.day:02d}{value.month:02d}{value.year:04d}"
         return general(value)
+
+    return date_text
+
+
+def _number_renderer(length: int, decimals: int, blank_zero: bool,
+                     general: Callable[[Any], str]) -> Callable[[Any], str]:
+    """Digits with implied decimals from ``int`` and ``Decimal``, zero-filled (``N``) or blank when zero (``N/B``)."""
+    empty = " " * length if blank_zero else "0" * length
+    factor = 10 ** decimals
+
+    def number_text(value: Any) -> str:
+        if value is None:
+            return empty
+        kind = type(value)
+        if kind is int and value >= 0:
+            units = value * factor
+        elif kind is Decimal and value.is_finite() and value >= 0:
+            scaled = value.scaleb(decimals)
+            if scaled != scaled.to_integral_value():
+                return general(value)
+            units = int(scaled)
+        else:
+            return general(value)
+        if blank_zero and not units:
+            return empty
+        digits = str(units)
+        return digits.rjust(length, "0") if len(digits) <= length else general(value)
+
+    return number_text
+
+
+def _memo_renderer(general: Callable[[Any], str], size: int = 512) -> Callable[[Any], str]:
+    """``general`` remembered for up to ``size`` distinct strings (country codes repeat in every case)."""
+    seen: dict[str, str] = {}
+
+    def memo_text(value: Any) -> str:
+        if type(value) is not str:
+            return general(value)
+        text = seen.get(value)
+        if text is None:
+            text = general(value)
+            if len(seen) < size:
+                seen[value] = text
+        return text
+
+    return memo_text

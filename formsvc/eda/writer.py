@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from decimal import Decimal
@@ -32,6 +32,7 @@ from .layout import COMPUTED, CONFIG, CONST, POINTER, RELATIVE, FieldSpec, Layou
 
 _FLUSH_RECORDS = 512
 _CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")  # the same characters as text (CP850 keeps 0x00-0x7F as ASCII)
 SENDER_ID = re.compile(r"[0-9]{8}")
 
 
@@ -128,8 +129,64 @@ def resolve(obj: Any, keys: tuple[str, ...]) -> Any:
     return obj
 
 
+@dataclass(frozen=True)
+class RecordPlan:
+    """One record type compiled for the hot loop (once per process and layout)."""
+
+    record: RecordSpec
+    case_reads: tuple[tuple[int, bool, tuple[str, ...]], ...]  # (slot, from the repeated item, pointer keys)
+    other_reads: tuple[tuple[int, bool, str], ...]  # (slot, computed (else config), name)
+    renderers: tuple[Callable[[Any], str], ...]  # one per field, in position order (the layout has no gaps)
+    tail: str  # the blanks after the last field
+    optional: bool  # has case fields: left out when all of them are absent
+
+
+def compile_record(record: RecordSpec, layout: Layout) -> RecordPlan:
+    """The :class:`RecordPlan` of ``record``: sources by slot, renderers with their leading gaps."""
+    case_reads, other_reads, renderers, position = [], [], [], 1
+    for slot, spec in enumerate(record.fields):
+        if spec.source_kind in (POINTER, RELATIVE):
+            case_reads.append((slot, spec.source_kind == RELATIVE, spec.keys))
+        elif spec.source_kind in (COMPUTED, CONFIG):
+            other_reads.append((slot, spec.source_kind == COMPUTED, spec.keys[0]))
+        render = fields.compile_renderer(spec)
+        gap = " " * (spec.start - position)
+        renderers.append(render if not gap else (lambda value, render=render, gap=gap: gap + render(value)))
+        position = spec.start + spec.length
+    return RecordPlan(record, tuple(case_reads), tuple(other_reads), tuple(renderers),
+                      " " * (layout.record_length - position + 1), bool(case_reads))
+
+
+_PLANS: dict[int, tuple[Layout, dict[str, RecordPlan]]] = {}
+
+
+def record_plans(layout: Layout) -> dict[str, RecordPlan]:
+    """Every record type's plan, keyed by type (cached per layout)."""
+    hit = _PLANS.get(id(layout))
+    if hit is None or hit[0] is not layout:
+        hit = _PLANS[id(layout)] = (layout, {r.type: compile_record(r, layout) for r in layout.records})
+    return hit[1]
+
+
+def _repeated(case: dict[str, Any], keys: tuple[str, ...]) -> Iterator[tuple[tuple[int, ...], dict[str, Any]]]:
+    """:func:`iter_items`, with a direct loop for the common case of a repeat without ``*``."""
+    if "*" in keys:
+        yield from iter_items(case, keys)
+        return
+    items = c.get(case, *keys)
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield (i,), item
+
+
 class EdaWriter:
-    """Writes one EDA file to a binary stream: ``add(case)`` per application, then ``close()``."""
+    """Writes one EDA file to a binary stream: ``add(case)`` per application, then ``close()``.
+
+    Each case's records are rendered to text first and then checked and encoded
+    in one go (one CP850 encode per case, not per record); a record that cannot
+    be encoded is found again record by record for the objection.
+    """
 
     def __init__(self, out: IO[bytes], *, eda_id: int, created: dt.date, settings: Settings | None = None,
                  layout: Layout | None = None) -> None:
@@ -137,22 +194,28 @@ class EdaWriter:
         self.layout = layout or load_layout()
         self.settings = settings or default_settings()
         self.encoding = self.layout.encoding
-        self.line_end = self.layout.line_end.encode(self.encoding)
+        self.line_end = self.layout.line_end
         self.summary = EdaSummary(eda_id, file_name(self.settings.eda_prefix, eda_id), created)
         self._hash = hashlib.sha256()
         self._buffer: list[bytes] = []
+        self._buffered = 0  # records in the buffer
+        self._lines: list[str] = []  # the current case's records, as text
+        self._where: list[tuple[RecordPlan, tuple[int, ...]]] = []  # ... and what each one is
         self._config = {spec.keys[0]: config_value(self.settings, spec.keys[0])
                         for record in self.layout.records for spec in record.fields if spec.source_kind == CONFIG}
         self._computed: dict[str, Any] = {
             "eda_id": eda_id, "created": created, "file_name": self.summary.file_name,
             "layout_format": self.layout.format, "layout_version": self.layout.version,
         }
-        self._groups = self._group_records(self.layout.application_records)
-        self._plans: dict[str, Any] = {}
+        plans = record_plans(self.layout)
+        self._groups = [(lead.repeat_keys if lead else None, [plans[r.type] for r in records])
+                        for lead, records in self._group_records(self.layout.application_records)]
         sender = self._config.get("eda_sender_id")
         if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender):
             raise CaseRejected(_report(make("invalid_sender_id", "", value=str(sender))))
-        self._emit(self.layout.header, None, None, ())
+        self._emit(plans[self.layout.header.type], None, None, ())
+        self._end_case()
+        self._trailer = plans[self.layout.trailer.type]
 
     @staticmethod
     def _group_records(records: tuple[RecordSpec, ...]) -> list[tuple[RecordSpec | None, list[RecordSpec]]]:
@@ -172,23 +235,23 @@ class EdaWriter:
         computed = self._computed
         computed["application_no"] = summary.applications
         computed["application_date"] = c.date(case.get("application_date")) or summary.created
-        for lead, records in self._groups:
-            if lead is None:
-                self._emit(records[0], case, None, ())
+        emit = self._emit
+        for repeat_keys, plans in self._groups:
+            if repeat_keys is None:
+                emit(plans[0], case, None, ())
                 continue
-            for indices, item in iter_items(case, lead.repeat_keys):
+            for indices, item in _repeated(case, repeat_keys):
                 computed["item_no"] = indices[-1] + 1
                 computed["parent_no"] = indices[-2] + 1 if len(indices) > 1 else None
-                for record in records:
-                    self._emit(record, case, item, indices)
+                for plan in plans:
+                    emit(plan, case, item, indices)
+        self._end_case()
         claims = case.get("claims") or []
         for claim in claims:
             summary.claims += 1
             summary.claim_amount_sum += c.money_or_zero(claim.get("amount"))
             catalog_no = claim.get("catalog_no")
             summary.catalog_no_sum += catalog_no if isinstance(catalog_no, int) else 0
-        if len(self._buffer) >= _FLUSH_RECORDS:
-            self._flush()
 
     def close(self) -> EdaSummary:
         """Write the trailer, flush, and return the summary."""
@@ -196,66 +259,79 @@ class EdaWriter:
         self._computed.update(record_count=summary.records + 1, application_count=summary.applications,
                               claim_count=summary.claims, claim_amount_sum=summary.claim_amount_sum,
                               catalog_no_sum=summary.catalog_no_sum)
-        self._emit(self.layout.trailer, None, None, ())
+        self._emit(self._trailer, None, None, ())
+        self._end_case()
         self._flush()
         summary.sha256 = self._hash.hexdigest()
         return summary
 
-    def _plan(self, record: RecordSpec) -> tuple[bool, list[tuple[int, tuple[str, ...], str]], list[Any], str]:
-        """Per record type, once: whether it has case fields, the sources, (gap, renderer, spec) and the tail."""
-        plan = self._plans.get(record.type)
-        if plan is None:
-            sources, renderers, position = [], [], 1
-            for spec in record.fields:
-                sources.append((spec.source_kind, spec.keys, spec.keys[0] if spec.keys else ""))
-                renderers.append((" " * (spec.start - position), fields.compile_renderer(spec), spec))
-                position = spec.start + spec.length
-            tail = " " * (self.layout.record_length - position + 1)
-            plan = (any(spec.from_case for spec in record.fields), sources, renderers, tail)
-            self._plans[record.type] = plan
-        return plan
-
-    def _emit(self, record: RecordSpec, case: Any, item: Any, indices: tuple[int, ...]) -> None:
-        case_fields, sources, renderers, tail = self._plan(record)
-        values: list[Any] = []
-        has_case_value = not case_fields
-        computed, config = self._computed, self._config
-        for kind, keys, name in sources:
-            if kind == POINTER or kind == RELATIVE:
-                value: Any = case if kind == POINTER else item
-                for key in keys:
-                    value = value.get(key) if isinstance(value, dict) else None
-                    if value is None:
-                        break
-                if value is not None and value != "":
-                    has_case_value = True
-            elif kind == COMPUTED:
-                value = computed.get(name)
-            elif kind == CONFIG:
-                value = config.get(name)
-            else:
-                value = None
-            values.append(value)
-        if not has_case_value:
+    def _emit(self, plan: RecordPlan, case: Any, item: Any, indices: tuple[int, ...]) -> None:
+        """Render one record into the current case's lines (left out when its case data is all absent)."""
+        values: list[Any] = [None] * len(plan.renderers)
+        present = not plan.optional
+        for slot, relative, keys in plan.case_reads:
+            value: Any = item if relative else case
+            for key in keys:
+                value = value.get(key) if isinstance(value, dict) else None
+                if value is None:
+                    break
+            if value is not None:
+                values[slot] = value
+                if value != "":
+                    present = True
+        if not present:
             return  # a record whose data is entirely absent is left out
-        parts: list[str] = []
-        for (gap, render, spec), value in zip(renderers, values):
-            if gap:
-                parts.append(gap)
-            try:
-                parts.append(render(value))
-            except fields.FieldValueError as exc:
-                self._reject(exc, spec, record, indices)
-        parts.append(tail)
-        line = "".join(parts)
-        try:  # ASCII is the same bytes in CP850 and its codec is much faster than the charmap
-            data = line.encode("ascii") if line.isascii() else line.encode(self.encoding)
-        except UnicodeEncodeError:
-            data = b""
-        if not data or _CONTROL_BYTES.search(data):
-            self._reject_characters(record, line, indices)
-        self._buffer.append(data + self.line_end)
+        computed, config = self._computed, self._config
+        for slot, is_computed, name in plan.other_reads:
+            values[slot] = computed.get(name) if is_computed else config.get(name)
+        try:
+            line = "".join([render(value) for render, value in zip(plan.renderers, values)])
+        except fields.FieldValueError:
+            self._check_lines()  # an earlier record of this case that cannot be encoded comes first
+            self._reject_field(plan, values, indices)
+        self._lines.append(line + plan.tail)
+        self._where.append((plan, indices))
         self.summary.records += 1
+
+    def _end_case(self) -> None:
+        """Check and encode the current case's records in one go and buffer the bytes."""
+        lines = self._lines
+        if not lines:
+            return
+        text = "".join(lines)
+        if not (text.isascii() and text.isprintable()) and _CONTROL.search(text):
+            self._check_lines()
+        end = self.line_end
+        text = end.join(lines) + end
+        try:  # ASCII is the same bytes in CP850 and its codec is much faster than the charmap
+            data = text.encode("ascii") if text.isascii() else text.encode(self.encoding)
+        except UnicodeEncodeError:
+            self._check_lines()
+            raise
+        self._buffer.append(data)
+        self._buffered += len(lines)
+        lines.clear()
+        self._where.clear()
+        if self._buffered >= _FLUSH_RECORDS:
+            self._flush()
+
+    def _check_lines(self) -> None:
+        """Raise the objection for the first record of the current case the file cannot carry."""
+        for line, (plan, indices) in zip(self._lines, self._where):
+            try:
+                data = line.encode(self.encoding)
+            except UnicodeEncodeError:
+                data = b""
+            if not data or _CONTROL_BYTES.search(data):
+                self._reject_characters(plan.record, line, indices)
+
+    def _reject_field(self, plan: RecordPlan, values: list[Any], indices: tuple[int, ...]) -> None:
+        for spec, value in zip(plan.record.fields, values):
+            try:
+                fields.render(spec, value)
+            except fields.FieldValueError as exc:
+                self._reject(exc, spec, plan.record, indices)
+        raise AssertionError("a renderer failed where render() does not")  # pragma: no cover
 
     def _reject(self, exc: fields.FieldValueError, spec: FieldSpec, record: RecordSpec,
                 indices: tuple[int, ...]) -> None:
@@ -284,6 +360,7 @@ class EdaWriter:
         if self._buffer:
             chunk = b"".join(self._buffer)
             self._buffer.clear()
+            self._buffered = 0
             self._hash.update(chunk)
             self.summary.bytes += len(chunk)
             self.out.write(chunk)

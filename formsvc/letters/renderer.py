@@ -20,6 +20,7 @@ date (``<meta name="dcterms.created">``), nothing else varies between runs.
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import logging
 import re
@@ -198,6 +199,16 @@ class LetterRenderer:
 
 
 _local = threading.local()
+
+
+@atexit.register
+def _release() -> None:
+    """Drop this thread's renderer while WeasyPrint's modules are still alive.
+
+    Otherwise ``FontConfiguration.__del__`` runs during interpreter shutdown and
+    prints an ignored ``TypeError``.
+    """
+    _local.__dict__.pop("renderer", None)
 
 
 def renderer() -> LetterRenderer:
