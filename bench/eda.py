@@ -1,4 +1,5 @@
-"""EDA file benchmark: applications per second, and peak RSS for 100,000 streamed applications.
+"""EDA file benchmark: writer rate, eda validation rate, export end to end (validate + write),
+and peak RSS for 100,000 streamed applications.
 
 Cases are generated from a valid sample with a varying ``case_id`` and streamed
 into the writer (no list of cases is ever built); the 100,000-case run happens
@@ -19,6 +20,7 @@ from formsvc import resources
 from formsvc.case import loads
 
 TARGET_RATE = 5000
+TARGET_VALIDATION = 2000  # quality.md: validation >= 2,000 cases/s on one core
 TARGET_RSS_MB = 300
 STREAMED = 100_000
 
@@ -48,7 +50,7 @@ class Discard:
 
 
 def rate(count: int) -> float:
-    """Applications written per second (best of three runs)."""
+    """(a) Applications written per second by ``write_eda`` alone (best of three runs)."""
     from formsvc.eda.writer import write_eda
 
     case = template()
@@ -56,6 +58,41 @@ def rate(count: int) -> float:
     for _ in range(3):
         start = time.perf_counter()
         write_eda(generate(case, count), Discard(), eda_id=1, created=dt.date(2026, 1, 20))
+        best = max(best, count / (time.perf_counter() - start))
+    return best
+
+
+def validation_rate(count: int) -> float:
+    """Cases validated per second with profile ``eda`` on one core (best of three runs)."""
+    from formsvc.eda.export import check_case
+    from formsvc.eda.writer import default_settings
+
+    case, settings = template(), default_settings()
+    check_case(case, settings)  # warm-up: schema compilation, tables
+    best = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        for each in generate(case, count):
+            if not check_case(each, settings).ok:
+                raise AssertionError("the benchmark case must be valid")
+        best = max(best, count / (time.perf_counter() - start))
+    return best
+
+
+def export_rate(count: int) -> float:
+    """(b) Applications per second as an export does it on one core: validate every case with
+    profile ``eda`` (pass 1), then write the file (pass 2); best of three runs."""
+    from formsvc.eda.export import check_case
+    from formsvc.eda.writer import default_settings, write_eda
+
+    case, settings = template(), default_settings()
+    best = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        for each in generate(case, count):
+            if not check_case(each, settings).ok:
+                raise AssertionError("the benchmark case must be valid")
+        write_eda(generate(case, count), Discard(), eda_id=1, created=dt.date(2026, 1, 20), settings=settings)
         best = max(best, count / (time.perf_counter() - start))
     return best
 
@@ -81,11 +118,18 @@ def streamed(count: int) -> dict[str, Any]:
 
 def run(quick: bool) -> list[Result]:
     """The EDA rows of the benchmark table."""
-    per_second = rate(5_000 if quick else 20_000)
+    count = 5_000 if quick else 20_000
+    per_second = rate(count)
+    validated = validation_rate(count // 4)
+    exported = export_rate(count // 4)
     big = streamed(STREAMED)
     return [
-        Result("eda: applications written per second", per_second, "apps/s", f">= {TARGET_RATE}",
+        Result("eda: applications written per second (writer alone)", per_second, "apps/s", f">= {TARGET_RATE}",
                per_second >= TARGET_RATE),
+        Result("eda: cases validated per second (profile eda, one core)", validated, "cases/s",
+               f">= {TARGET_VALIDATION}", validated >= TARGET_VALIDATION),
+        Result("eda: export end to end, validate + write (one core)", exported, "apps/s", "(reported)", True,
+               {"note": "validation (pass 1) then writing (pass 2), as formsvc.eda.export callers do"}),
         Result(f"eda: {STREAMED:,} applications streamed, peak RSS", big["rss_mb"], "MB", f"<= {TARGET_RSS_MB}",
                big["rss_mb"] <= TARGET_RSS_MB,
                {"seconds": round(big["seconds"], 2), "bytes": big["bytes"], "records": big["records"],

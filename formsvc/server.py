@@ -31,4 +31,12 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
         "timeout": 120,
         "graceful_timeout": 10,
         "accesslog": None,  # our own request log carries no personal data
+        "post_worker_init": _warm_worker,
     }).run()
+
+
+def _warm_worker(worker: Any) -> None:
+    """gunicorn hook: prepare the renderers before the worker takes requests."""
+    from .warmup import warm
+
+    warm()

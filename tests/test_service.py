@@ -106,3 +106,10 @@ def test_bad_bodies_get_problems_not_500(client, body, content_type, status):
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == status
+
+
+def test_warm_up_prepares_the_renderers():
+    """A worker's warm-up renders a letter and an application without error, so the first request is fast."""
+    from formsvc.warmup import warm
+
+    assert warm() is True

@@ -11,8 +11,10 @@ longer (``ß`` -> ``SS``) or not in CP850 (``ÿ``, ``µ``) keeps its own form.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
+import sys
 import unicodedata
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -57,6 +59,22 @@ UPPER = _upper_table()
 #: Characters outside CP850 or control characters (CR, LF, TAB would break the record structure).
 _NOT_CARRIED = re.compile(
     "[^" + "".join(re.escape(bytes([b]).decode(ENCODING)) for b in range(32, 256) if b != 0x7F) + "]")
+
+
+def encoder(encoding: str) -> Callable[[str], bytes]:
+    """``str.encode(encoding)`` (strict), faster for single-byte codecs such as CP850.
+
+    Python's cp850 codec looks every character up in a dict; a map built with
+    ``codecs.charmap_build`` from the same decoding table gives the same bytes
+    (and the same ``UnicodeEncodeError``) about ten times faster.
+    """
+    module = sys.modules.get("encodings." + codecs.lookup(encoding).name.replace("-", "_"))
+    table = getattr(module, "decoding_table", None)
+    if not isinstance(table, str) or len(table) != 256:
+        return lambda text: text.encode(encoding)
+    fast_map = codecs.charmap_build(table)
+    charmap_encode = codecs.charmap_encode
+    return lambda text: text.encode("ascii") if text.isascii() else charmap_encode(text, "strict", fast_map)[0]
 
 
 def bad_characters(text: str) -> list[str]:

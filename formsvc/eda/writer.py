@@ -139,6 +139,19 @@ class RecordPlan:
     renderers: tuple[Callable[[Any], str], ...]  # one per field, in position order (the layout has no gaps)
     tail: str  # the blanks after the last field
     optional: bool  # has case fields: left out when all of them are absent
+    guard: tuple[bool, tuple[str, ...]] | None  # (relative, keys) of an object every case field lies in
+
+
+def _guard(case_reads: list[tuple[int, bool, tuple[str, ...]]]) -> tuple[bool, tuple[str, ...]] | None:
+    """The deepest object all case fields of a record are read from: when it is absent, so is the record."""
+    if not case_reads or len({relative for _, relative, _ in case_reads}) != 1:
+        return None
+    prefix = case_reads[0][2][:-1]
+    for _, _, keys in case_reads:
+        keys = keys[:-1]
+        while keys[:len(prefix)] != prefix:
+            prefix = prefix[:-1]
+    return (case_reads[0][1], prefix) if prefix else None
 
 
 def compile_record(record: RecordSpec, layout: Layout) -> RecordPlan:
@@ -154,7 +167,7 @@ def compile_record(record: RecordSpec, layout: Layout) -> RecordPlan:
         renderers.append(render if not gap else (lambda value, render=render, gap=gap: gap + render(value)))
         position = spec.start + spec.length
     return RecordPlan(record, tuple(case_reads), tuple(other_reads), tuple(renderers),
-                      " " * (layout.record_length - position + 1), bool(case_reads))
+                      " " * (layout.record_length - position + 1), bool(case_reads), _guard(case_reads))
 
 
 _PLANS: dict[int, tuple[Layout, dict[str, RecordPlan]]] = {}
@@ -195,6 +208,7 @@ class EdaWriter:
         self.settings = settings or default_settings()
         self.encoding = self.layout.encoding
         self.line_end = self.layout.line_end
+        self._encode = fields.encoder(self.encoding)
         self.summary = EdaSummary(eda_id, file_name(self.settings.eda_prefix, eda_id), created)
         self._hash = hashlib.sha256()
         self._buffer: list[bytes] = []
@@ -267,6 +281,13 @@ class EdaWriter:
 
     def _emit(self, plan: RecordPlan, case: Any, item: Any, indices: tuple[int, ...]) -> None:
         """Render one record into the current case's lines (left out when its case data is all absent)."""
+        if plan.guard is not None:
+            relative, keys = plan.guard
+            outer: Any = item if relative else case
+            for key in keys:
+                outer = outer.get(key) if isinstance(outer, dict) else None
+            if not isinstance(outer, dict):
+                return  # every case field of the record lies in an absent object
         values: list[Any] = [None] * len(plan.renderers)
         present = not plan.optional
         for slot, relative, keys in plan.case_reads:
@@ -303,8 +324,8 @@ class EdaWriter:
             self._check_lines()
         end = self.line_end
         text = end.join(lines) + end
-        try:  # ASCII is the same bytes in CP850 and its codec is much faster than the charmap
-            data = text.encode("ascii") if text.isascii() else text.encode(self.encoding)
+        try:
+            data = self._encode(text)
         except UnicodeEncodeError:
             self._check_lines()
             raise
