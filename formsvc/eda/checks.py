@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .. import case as c
 from ..validation.rules import Context, Finding, rule
 from . import fields
 from .layout import POINTER, FieldSpec, Layout, RecordSpec, load_layout
-from .writer import SENDER_ID, default_settings, item_path, iter_items, resolve
+from .writer import SENDER_ID, default_settings, item_path, iter_items
 
 _MEMO_KEY = "eda.checks"
 
@@ -120,7 +121,7 @@ def _items(case: dict[str, Any], step: Step) -> Iterator[tuple[tuple[int, ...], 
     if step.wildcard:
         yield from iter_items(case, step.repeat_keys or ())
         return
-    items = resolve(case, step.repeat_keys or ())
+    items = c.get(case, *(step.repeat_keys or ()))
     if isinstance(items, list):
         for i, item in enumerate(items):
             if isinstance(item, dict):

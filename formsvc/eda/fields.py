@@ -228,7 +228,7 @@ def compile_renderer(spec: FieldSpec) -> Callable[[Any], str]:
     if spec.mapping:
         codes = {key: code.rjust(length, "0") for key, code in spec.mapping}
         return lambda value: (blank if fmt == "N/B" else "0" * length) if value is None else (
-            codes.get(value) or general(value))
+            (type(value) is str and codes.get(value)) or general(value))
     if fmt in ("X", "X/groß") and spec.transform is None:
         upper = fmt == "X/groß"
         return lambda value: blank if value is None else (

@@ -18,8 +18,8 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import IO, Any
 
 from .. import case as c
@@ -28,7 +28,7 @@ from ..errors import CaseRejected
 from ..validation.messages import make
 from ..validation.report import Objection, Report
 from . import fields
-from .layout import COMPUTED, CONFIG, CONST, POINTER, RELATIVE, FieldSpec, Layout, RecordSpec, load_layout
+from .layout import COMPUTED, CONFIG, POINTER, RELATIVE, FieldSpec, Layout, RecordSpec, load_layout
 
 _FLUSH_RECORDS = 512
 _CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
@@ -116,17 +116,6 @@ def value_path(spec: FieldSpec, record: RecordSpec, indices: tuple[int, ...]) ->
 
 def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
-
-
-def resolve(obj: Any, keys: tuple[str, ...]) -> Any:
-    """Follow pointer segments through objects; ``None`` when anything is absent or not an object."""
-    for key in keys:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-        if obj is None:
-            return None
-    return obj
 
 
 @dataclass(frozen=True)
