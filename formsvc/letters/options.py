@@ -67,8 +67,19 @@ def check(options: LetterOptions) -> None:
         raise bad("pdf_variant", ", ".join(PDF_VARIANTS), options.pdf_variant)
     if not 1 <= options.deadline_days <= 90:
         raise BadParameter(f"letter option 'deadline_days' must be 1 to 90 (got {options.deadline_days!r}).")
-    if options.fee < 0 or options.fee != options.fee.quantize(Decimal("0.01")):
-        raise BadParameter(f"letter option 'fee' must be a non-negative amount in cents (got {options.fee}).")
+    if not _is_cent_amount(options.fee):
+        raise BadParameter(f"letter option 'fee' must be an amount from 0 to {MAX_FEE} with at most two "
+                           f"decimals (got {options.fee}).")
+
+
+#: The largest fee a letter accepts (the contract's amount limit).
+MAX_FEE = Decimal("999999999999.99")
+
+
+def _is_cent_amount(value: Decimal) -> bool:
+    """0 <= value <= MAX_FEE with at most two decimals (never raises on absurd input)."""
+    exponent = value.as_tuple().exponent
+    return value.is_finite() and isinstance(exponent, int) and exponent >= -2 and 0 <= value <= MAX_FEE
 
 
 def language_of(tag: Any) -> str:
@@ -99,7 +110,7 @@ def _case_letter(case: Any) -> dict[str, Any]:
     if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 90:
         out["deadline_days"] = days
     fee = c.money(letter.get("fee"))
-    if fee is not None and fee >= 0 and fee == fee.quantize(Decimal("0.01")):
+    if fee is not None and _is_cent_amount(fee):
         out["fee"] = fee
     if letter.get("flat_fee") is True:
         out["flat_fee"] = True

@@ -197,6 +197,8 @@ def minor_without_representative(case: dict[str, Any], ctx: Context) -> Iterator
         born = c.date(party.get("birth_date"))
         if not c.is_person(party) or born is None or given(party.get("representatives")):
             continue
+        if born.year + age > dt.MAXYEAR:
+            continue  # an impossible birth date: the schema reports it
         try:
             adult_from = born.replace(year=born.year + age)
         except ValueError:  # born on 29 February

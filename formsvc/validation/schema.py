@@ -181,8 +181,8 @@ def _describe(error: ValidationError, path: str) -> tuple[str, str, str]:
 def _format_hint(path: str) -> tuple[str, str]:
     last = _key(path)
     if last in _DATE_KEYS:
-        return ("Bitte ein gültiges Datum als JJJJ-MM-TT angeben, z. B. 2026-01-31.",
-                "Give a valid date as YYYY-MM-DD, e.g. 2026-01-31.")
+        return ("Bitte ein gültiges Datum zwischen 1900 und 2199 als JJJJ-MM-TT angeben, z. B. 2026-01-31.",
+                "Give a valid date between 1900 and 2199 as YYYY-MM-DD, e.g. 2026-01-31.")
     if last in {"rate", "effective_rate"}:
         return ("Bitte den Zinssatz als Dezimalzahl mit Punkt angeben, höchstens drei Nachkommastellen, z. B. \"5.5\".",
                 "Give the rate as a decimal with a point, at most three decimals, e.g. \"5.5\".")
