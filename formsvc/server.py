@@ -27,7 +27,7 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
         "bind": f"{host}:{port}",
         "workers": max(1, workers),
         "worker_class": "gthread",
-        "threads": 4,
+        "threads": 1,  # rendering is CPU-bound: one request at a time per process, no GIL contention
         "timeout": 120,
         "graceful_timeout": 10,
         "accesslog": None,  # our own request log carries no personal data
