@@ -17,7 +17,7 @@ def test_post_returns_an_editable_pdf_named_by_case_id(client, example_case):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == 'inline; filename="mahnantrag-2026-000042.pdf"'
-    assert "Formsvc-Warnings" not in response.headers
+    assert json.loads(response.headers["Formsvc-Warnings"]) == []
     fields = PdfReader(io.BytesIO(response.data)).get_fields()
     assert fields["hf1_betrag"]["/V"] == "10.000,00"
 

@@ -20,7 +20,7 @@ def render_mahnantrag() -> Response:
     flatten = flag("flatten", False)
     case = read_case()
     result = render(case, settings=settings(), fmt=fmt, flatten=flatten)  # type: ignore[arg-type]
-    headers = {"Formsvc-Warnings": json.dumps(result.warnings)} if result.warnings else {}
+    headers = {"Formsvc-Warnings": json.dumps(result.warnings)}  # "[]" when none, as for letters
     return document(result.data, result.mimetype, result.filename, inline=True, headers=headers)
 
 
