@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import traceback
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, json, request
@@ -72,7 +74,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        # Log the type and where, never the request body (personal data).
-        log.exception("unexpected error case_id=%s endpoint=%s", g.get("case_id"), request.endpoint)
+        # Log the type and where it happened, never its message or the body: either may
+        # carry names, addresses or IBANs.
+        frames = traceback.extract_tb(exc.__traceback__)[-8:]
+        where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in reversed(frames))
+        log.error("unexpected error %s case_id=%s endpoint=%s at %s", type(exc).__name__, g.get("case_id"),
+                  request.endpoint, where)
         return problem(500, "internal_error", "Internal error",
                        "The service failed unexpectedly; the incident was logged.")

@@ -113,3 +113,31 @@ def test_warm_up_prepares_the_renderers():
     from formsvc.warmup import warm
 
     assert warm() is True
+
+
+def test_unexpected_errors_are_logged_without_their_message(tmp_path):
+    """A crash answers a 500 problem and logs type and place, not the message that may hold personal data."""
+    app = create_app({"TESTING": False, "INSTANCE_PATH": str(tmp_path),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'e.sqlite3'}"})
+
+    def crash():
+        raise ValueError("Max Zahlmann, Eulenweg 4, DE89370400440532013000")
+
+    app.add_url_rule("/crash", "crash", crash)
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    logging.getLogger("formsvc").addHandler(handler)
+    try:
+        response = app.test_client().get("/crash")
+    finally:
+        logging.getLogger("formsvc").removeHandler(handler)
+    assert response.status_code == 500
+    assert response.mimetype == "application/problem+json"
+    text = "\n".join(r.getMessage() + (str(r.exc_info) if r.exc_info else "") for r in records)
+    assert "ValueError" in text and "test_service.py" in text
+    assert "Zahlmann" not in text and "DE89370400440532013000" not in text
