@@ -33,21 +33,21 @@ DEFAULTS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the core needs to know about its deployment."""
+    """Everything the core needs to know about its deployment (defaults: ``DEFAULTS``, via ``from_mapping``)."""
 
     instance_path: Path
-    api_keys: tuple[str, ...] = ()
-    database_url: str = ""
-    catalog_path: Path | None = None
-    eda_sender_id: str = "00000000"
-    eda_prefix: str = "ABC"
-    eda_id_min: int = 1
-    eda_id_max: int = 999
-    max_case_bytes: int = 256 * 1024
-    max_batch_bytes: int = 64 * 1024 * 1024
-    render_timeout: int = 60
-    workers: int = 0
-    log_level: str = "INFO"
+    api_keys: tuple[str, ...]
+    database_url: str
+    catalog_path: Path | None
+    eda_sender_id: str
+    eda_prefix: str
+    eda_id_min: int
+    eda_id_max: int
+    max_case_bytes: int
+    max_batch_bytes: int
+    render_timeout: int
+    workers: int
+    log_level: str
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -18,7 +18,8 @@ def settings() -> Settings:
     return current_app.extensions["formsvc"]["settings"]
 
 
-def _body(limit: int, allowed: set[str]) -> tuple[bytes, str]:
+def read_body(limit: int, allowed: set[str]) -> tuple[bytes, str]:
+    """The raw body, checked against the allowed content types and ``limit`` bytes."""
     mimetype = request.mimetype or ""
     if mimetype not in allowed and not (mimetype.endswith("+json") and "application/json" in allowed):
         raise UnsupportedMediaType(f"Content-Type must be one of: {', '.join(sorted(allowed))} (got {mimetype or 'none'}).")
@@ -32,7 +33,7 @@ def _body(limit: int, allowed: set[str]) -> tuple[bytes, str]:
 
 def read_case() -> Any:
     """The request body as one case (JSON), within the single-case size limit."""
-    data, _ = _body(settings().max_case_bytes, JSON_TYPES)
+    data, _ = read_body(settings().max_case_bytes, JSON_TYPES)
     case = loads(data)
     if isinstance(case, dict) and isinstance(case.get("case_id"), str):
         g.case_id = case["case_id"][:35]
@@ -41,7 +42,7 @@ def read_case() -> Any:
 
 def read_cases() -> list[Any]:
     """The request body as a list of cases: a JSON array or NDJSON."""
-    data, mimetype = _body(settings().max_batch_bytes, JSON_TYPES | NDJSON_TYPES)
+    data, mimetype = read_body(settings().max_batch_bytes, JSON_TYPES | NDJSON_TYPES)
     if mimetype in NDJSON_TYPES:
         return list(iter_ndjson(data))
     cases = loads(data)

@@ -20,7 +20,7 @@ from ..eda.ledger import Ledger
 from ..eda.writer import file_name, write_eda
 from ..openapi import case_body, problem_responses
 from ..validation import Report
-from .common import JSON_TYPES, NDJSON_TYPES, _body, document, flag, settings
+from .common import JSON_TYPES, NDJSON_TYPES, document, flag, read_body, settings
 
 bp = Blueprint("eda", __name__)
 
@@ -70,7 +70,7 @@ OPENAPI_PATHS: dict[str, Any] = {
 def _read_cases() -> tuple[list[Any], str]:
     """The cases of the request and the JSON Pointer prefix of case ``i`` ("" for a single case)."""
     limits = settings()
-    data, mimetype = _body(limits.max_batch_bytes, JSON_TYPES | NDJSON_TYPES)
+    data, mimetype = read_body(limits.max_batch_bytes, JSON_TYPES | NDJSON_TYPES)
     if mimetype in NDJSON_TYPES:
         return list(iter_ndjson(data)), "/{}"
     body = loads(data)
