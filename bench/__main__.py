@@ -14,7 +14,16 @@ import time
 from importlib import import_module
 from pathlib import Path
 
+from .common import Result
+
 FAMILIES = ("validation", "letters", "mahnantrag", "eda", "batch", "http")
+
+
+def _verdict(result: Result) -> str:
+    """``yes``/``NO`` against the target; ``-`` for an informational row (no target)."""
+    if result.target.startswith("info"):
+        return "-"
+    return "yes" if result.passed else "NO"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     width = max((len(r.name) for r in results), default=10)
     print(f"{'benchmark':<{width}}  {'value':>12}  {'unit':<12} {'target':<34} ok")
     for r in results:
-        print(f"{r.name:<{width}}  {r.value:>12.2f}  {r.unit:<12} {r.target:<34} {'yes' if r.passed else 'NO'}")
+        print(f"{r.name:<{width}}  {r.value:>12.2f}  {r.unit:<12} {r.target:<34} {_verdict(r)}")
     out = Path(__file__).with_name("results.json")
     out.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

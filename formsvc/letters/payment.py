@@ -63,8 +63,13 @@ def epc_payload(holder: str, iban: str, bic: str, amount: Decimal, text: str) ->
     return "\n".join(lines).rstrip("\n")
 
 
-def qr_png_data_uri(payload: str, *, scale: int = 4, border: int = 4) -> str:
-    """The QR code of ``payload`` (error level M, fixed mask) as a black-and-white PNG data URI."""
+def qr_png_data_uri(payload: str, *, scale: int = 1, border: int = 4) -> str:
+    """The QR code of ``payload`` (error level M, fixed mask) as a black-and-white PNG data URI.
+
+    One pixel per module by default: the stylesheet sizes the image and asks for
+    ``image-rendering: pixelated`` (no interpolation in the PDF, sharp edges in browsers),
+    so a bigger bitmap would only cost encoding time.
+    """
     from PIL import Image
 
     qr = segno.make_qr(payload.encode("utf-8"), error="m", boost_error=False, mask=QR_MASK)
@@ -74,7 +79,8 @@ def qr_png_data_uri(payload: str, *, scale: int = 4, border: int = 4) -> str:
         rows += bytes([255]) * border + bytes(0 if dark else 255 for dark in row) + bytes([255]) * border
     rows += bytearray([255]) * (size * border)
     image = Image.frombytes("L", (size, size), bytes(rows)).convert("1")
-    image = image.resize((size * scale, size * scale), Image.NEAREST)
+    if scale > 1:
+        image = image.resize((size * scale, size * scale), Image.NEAREST)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")

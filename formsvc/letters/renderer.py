@@ -43,6 +43,8 @@ UA_STYLESHEET = "ua.css"
 ASSET_SCHEME = "formsvc-asset:"
 ALLOWED_DATA_TYPES = ("image/svg+xml", "image/png")
 BETWEEN_TAGS = re.compile(r">\n\s*<")
+#: The margin box that carries "page x of y" (letter.html).
+PAGE_NUMBER_BOX = "@bottom-right"
 
 # WeasyPrint reports refused fetches as warnings; they are expected for hostile input.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -182,10 +184,10 @@ class LetterRenderer:
         return BETWEEN_TAGS.sub("><", html)
 
     def pdf(self, context: LetterContext, language: str, *, pdf_variant: str | None = None) -> PdfResult:
-        """The letter as PDF; a second pass adds "page x of y" when it runs over one page."""
-        document = self._document(context, language, page_numbers=False)
-        if len(document.pages) > 1:
-            document = self._document(context, language, page_numbers=True)
+        """The letter as PDF, laid out once: "page x of y" is dropped again from a one-page letter."""
+        document = self._document(context, language, page_numbers=True)
+        if len(document.pages) == 1:
+            _drop_page_number(document.pages[0])
         options: dict[str, Any] = {}
         if pdf_variant:
             options["pdf_variant"] = pdf_variant
@@ -196,6 +198,16 @@ class LetterRenderer:
         source = self.html(context, language, standalone=False, page_numbers=page_numbers)
         return self.html_class(source, f"{ASSET_SCHEME}/", self.fetcher).render(
             stylesheets=[self.stylesheet], font_config=self.font_config)
+
+
+def _drop_page_number(page: Any) -> None:
+    """Remove the "page x of y" margin box from a laid-out page (WeasyPrint 70 ``Page``).
+
+    The margin box sits in the page's bottom-right margin, beside the footer whose width
+    is fixed, so removing it after layout leaves everything else where it was.
+    """
+    box = page._page_box
+    box.children = [child for child in box.children if getattr(child, "at_keyword", None) != PAGE_NUMBER_BOX]
 
 
 _local = threading.local()
