@@ -115,12 +115,13 @@ def run(quick: bool = False) -> list[Result]:
         stop = time.monotonic() + duration
         threads = [threading.Thread(target=_client, args=(port, body, stop, latencies, errors))
                    for _ in range(CLIENTS)]
-        began = time.monotonic()
+        began, client_cpu = time.monotonic(), time.process_time()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.monotonic() - began
+        client_cpu = time.process_time() - client_cpu
         rss_end = _tree_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -131,7 +132,9 @@ def run(quick: bool = False) -> list[Result]:
     growth = (rss_end - rss_start) / rss_start * 100 if rss_start else 0.0
     details = {"requests": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
                "seconds": round(wall, 1), "p50_s": round(p50, 3), "rss_start_mb": round(rss_start, 1),
-               "rss_end_mb": round(rss_end, 1)}
+               "rss_end_mb": round(rss_end, 1),
+               # the load generator runs on the same two cores: its share is taken from the server
+               "client_cpu_cores": round(client_cpu / wall, 2) if wall else 0.0}
     print(json.dumps(details), file=sys.stderr)
     return [
         Result("http: 32 clients, letter p99", p99 * 1000, "ms", "<= 1500 ms, no errors",

@@ -28,6 +28,13 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
         "workers": max(1, workers),
         "worker_class": "gthread",
         "threads": 1,  # rendering is CPU-bound: one request at a time per process, no GIL contention
+        # A worker takes a connection only when it is idle and closes it after the answer, so
+        # waiting requests queue in the kernel's accept queue, first come first served, instead
+        # of sticking to one busy worker (keep-alive) or queueing inside it. The gthread main
+        # loop keeps reporting to the arbiter while a long batch renders, which a sync worker
+        # would not.
+        "worker_connections": 1,
+        "keepalive": 0,
         "timeout": 120,
         "graceful_timeout": 10,
         "accesslog": None,  # our own request log carries no personal data
@@ -37,6 +44,8 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
 
 def _warm_worker(worker: Any) -> None:
     """gunicorn hook: prepare the renderers before the worker takes requests."""
+    from .gcpolicy import settle_after_warmup
     from .warmup import warm
 
     warm()
+    settle_after_warmup()

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from ..config import Settings
 from ..errors import BadParameter, CaseRejected
+from ..gcpolicy import settle_after_warmup
 from ..validation import Report
 
 _lock = threading.Lock()
@@ -107,6 +108,7 @@ def _warm_worker(service_pid: int) -> None:
         renderer()
     except Exception:  # noqa: BLE001 - warming is an optimisation; the first letter reports real problems
         pass
+    settle_after_warmup()
 
 
 class InlineExecutor(Executor):
