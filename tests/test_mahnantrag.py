@@ -199,7 +199,7 @@ def test_rich_case_pdf_fields_read_back_exactly():
     """The rich case PDF, read back with pypdf, holds every field with the hand-written value."""
     result = render(copy.deepcopy(RICH_CASE))
     assert pdf_fields(result.data) == complete(RICH_EXPECTED)
-    assert result.warnings == ["consumer_interest_above_statutory"]
+    assert result.warning_codes == ["consumer_interest_above_statutory"]
 
 
 @pytest.mark.parametrize("path", CASE_PATHS, ids=lambda p: p.stem)
@@ -320,7 +320,7 @@ def test_second_representative_slot_and_extra_representatives():
     assert (values["gv2_stellung"], values["gv2_vorname"], values["gv2_nachname"]) == ("Prokurist", "Olaf", "Zweit")
     assert (values["ag1_gv_stellung"], values["ag1_gv_vorname"]) == ("Mutter", "Ina")
     result = render(case, flatten=True)
-    assert "representative_not_on_form" in result.warnings
+    assert "representative_not_on_form" in result.warning_codes
     assert "Udo Zahlmann (Vater) – 1. Antragsgegner" in PdfReader(io.BytesIO(result.data)).pages[0].extract_text()
 
 

@@ -77,7 +77,7 @@ def render_to_file(index: int, case: Any, overrides: Mapping[str, Any], folder: 
         return Refused(index, Report([option_objection(exc.message)]))
     path = Path(folder) / f"{index:07d}.pdf"
     path.write_bytes(letter.data)
-    warnings = tuple(str(getattr(w, "code", w)) for w in (letter.warnings or ()))
+    warnings = tuple(letter.warning_codes)
     return LetterFile(index, str(path), int(letter.page_count), warnings)
 
 

@@ -19,10 +19,11 @@ Public API (the batch printer and the HTTP/CLI layers use exactly these):
 ``render_letter(case, options, *, settings=None) -> RenderedLetter``
     validates with profile ``letter`` first (raises
     :class:`~formsvc.errors.CaseRejected`, nothing generated), then renders.
-    ``RenderedLetter`` has ``data`` (bytes), ``mimetype``, ``filename``
-    (case id and level, no personal data), ``warnings`` (list of
-    :class:`~formsvc.validation.Objection`, e.g. ``base_rate_assumed``),
-    ``page_count`` (``None`` for HTML) and ``statement`` (the amounts).
+    ``RenderedLetter`` is a :class:`~formsvc.rendered.RenderedDocument`
+    (``data``, ``mimetype``, ``filename`` from case id and level — no personal
+    data —, ``warnings`` as :class:`~formsvc.validation.Objection`, e.g.
+    ``base_rate_assumed``, ``page_count``, ``None`` for HTML) plus
+    ``statement`` (the amounts).
 
 ``renderer()``
     the warm per-thread :class:`~formsvc.letters.renderer.LetterRenderer`
@@ -31,11 +32,12 @@ Public API (the batch printer and the HTTP/CLI layers use exactly these):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings
 from ..errors import BadParameter
+from ..rendered import RenderedDocument
 from ..validation import Objection, ensure_valid
 from ..validation.messages import make as make_objection
 from . import i18n, model
@@ -48,14 +50,9 @@ __all__ = ["LetterOptions", "options_from", "render_letter", "RenderedLetter", "
 
 
 @dataclass(frozen=True)
-class RenderedLetter:
-    """One rendered letter and what the caller needs to ship it."""
+class RenderedLetter(RenderedDocument):
+    """One rendered letter: the document plus the amounts it states."""
 
-    data: bytes
-    mimetype: str
-    filename: str
-    warnings: list[Objection] = field(default_factory=list)
-    page_count: int | None = None
     statement: Statement | None = None
 
 
@@ -87,7 +84,7 @@ def render_letter(case: Any, options: LetterOptions, *, settings: Settings | Non
     result = statement(case, letter_date=options.letter_date, level=options.level, fee=options.fee,
                        flat_fee=options.flat_fee, debtor_index=options.debtor)
     context = model.build(case, options, result, payment(case, result.total))
-    warnings = [*report.warnings, *_interest_warnings(result)]
+    warnings = (*report.warnings, *_interest_warnings(result))
     filename = letter_filename(case, options)
     warm = renderer()
     if options.format == "html":

@@ -9,10 +9,10 @@ and returns the PDF (editable AcroForm, or flattened) or the HTML preview.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..config import Settings
+from ..rendered import RenderedDocument
 from ..validation import ensure_valid
 from .document import build_html, write_pdf
 from .mapper import map_case
@@ -21,23 +21,14 @@ Format = Literal["pdf", "html"]
 MIMETYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A rendered application: the bytes, their type, a file name and the validation warnings."""
-
-    data: bytes
-    mimetype: str
-    filename: str
-    warnings: list[str] = field(default_factory=list)
-
-
 def filename_for(case: dict[str, Any], fmt: Format) -> str:
     """``mahnantrag-<case_id>.pdf``: built from the case id only, never from personal data."""
     case_id = re.sub(r"[^A-Za-z0-9._-]", "_", str(case.get("case_id") or "case"))
     return f"mahnantrag-{case_id}.{fmt}"
 
 
-def render(case: Any, *, settings: Settings | None = None, fmt: Format = "pdf", flatten: bool = False) -> Rendered:
+def render(case: Any, *, settings: Settings | None = None, fmt: Format = "pdf",
+           flatten: bool = False) -> RenderedDocument:
     """Validate ``case`` for court and render the application as PDF or HTML."""
     report = ensure_valid(case, "court", settings=settings)
     values = map_case(case)
@@ -45,9 +36,9 @@ def render(case: Any, *, settings: Settings | None = None, fmt: Format = "pdf", 
         data = build_html(case, values, "html").encode("utf-8")
     else:
         data = write_pdf(case, values, flatten=flatten)
-    # includes representative_not_on_form: the validator asks the mapper's slot table
-    warnings = list(dict.fromkeys(o.code for o in report.warnings))
-    return Rendered(data=data, mimetype=MIMETYPES[fmt], filename=filename_for(case, fmt), warnings=warnings)
+    # the warnings include representative_not_on_form: the validator asks the mapper's slot table
+    return RenderedDocument(data=data, mimetype=MIMETYPES[fmt], filename=filename_for(case, fmt),
+                            warnings=tuple(report.warnings))
 
 
-__all__ = ["Rendered", "render", "map_case", "filename_for"]
+__all__ = ["RenderedDocument", "render", "map_case", "filename_for"]

@@ -35,7 +35,7 @@ def mahnantrag_command(case_file: str, output: str, fmt: str, flatten: bool) -> 
         fail(exc)
         return
     _write_atomically(Path(output), result.data)
-    for code in result.warnings:
+    for code in result.warning_codes:
         click.echo(f"warning {code}", err=True)
     click.echo(f"written {output} ({len(result.data)} bytes)")
 

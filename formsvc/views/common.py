@@ -1,6 +1,7 @@
 """Request helpers shared by every blueprint: reading cases, query options, documents out."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, current_app, g, request
@@ -8,6 +9,7 @@ from flask import Response, current_app, g, request
 from ..case import iter_ndjson, loads
 from ..config import Settings
 from ..errors import BadParameter, MalformedJSON, PayloadTooLarge, UnsupportedMediaType
+from ..rendered import RenderedDocument
 
 JSON_TYPES = {"application/json"}
 NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl"}
@@ -72,6 +74,19 @@ def flag(name: str, default: bool = False) -> bool:
     if lowered in {"false", "0", "no", "off"}:
         return False
     raise BadParameter(f"Query parameter '{name}' must be true or false (got {value!r}).")
+
+
+WARNINGS_HEADER = "Formsvc-Warnings"
+PAGE_COUNT_HEADER = "Formsvc-Page-Count"
+
+
+def rendered(result: RenderedDocument, *, inline: bool = True) -> Response:
+    """A rendered document as the answer: its bytes, file name, warning codes (always, ``[]`` when
+    none) and page count (when the renderer counted pages)."""
+    headers = {WARNINGS_HEADER: json.dumps(result.warning_codes)}
+    if result.page_count:
+        headers[PAGE_COUNT_HEADER] = str(result.page_count)
+    return document(result.data, result.mimetype, result.filename, inline=inline, headers=headers)
 
 
 def document(data: bytes, mimetype: str, filename: str | None = None, *, inline: bool = True,

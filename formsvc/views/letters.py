@@ -1,7 +1,6 @@
 """``POST /v1/render/letter``: one dunning letter as PDF (default) or HTML preview."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, request
@@ -9,11 +8,9 @@ from flask import Blueprint, request
 from ..letters import options_from, render_letter
 from ..letters.options import FORMATS, LANGUAGES, PDF_VARIANTS, TONES
 from ..openapi import case_body, problem_responses
-from .common import choice, document, read_case, settings
+from .common import WARNINGS_HEADER, choice, read_case, rendered, settings
 
 bp = Blueprint("letters", __name__)
-
-WARNINGS_HEADER = "Formsvc-Warnings"
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -62,12 +59,7 @@ def render() -> Any:
     }
     case = read_case()
     options = options_from(case if isinstance(case, dict) else {}, overrides)
-    letter = render_letter(case, options, settings=settings())
-    codes = json.dumps([w.code for w in letter.warnings])
-    headers = {WARNINGS_HEADER: codes}
-    if letter.page_count:
-        headers["Formsvc-Page-Count"] = str(letter.page_count)
-    response = document(letter.data, letter.mimetype, letter.filename, headers=headers)
+    response = rendered(render_letter(case, options, settings=settings()))
     if request.args.get("format") == "html":
         response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return response

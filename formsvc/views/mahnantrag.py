@@ -1,14 +1,13 @@
 """``POST /v1/render/mahnantrag``: the filled Mahnbescheid application as PDF or HTML."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response
 
 from ..mahnantrag import render
 from ..openapi import case_body, problem_responses
-from .common import choice, document, flag, read_case, settings
+from .common import WARNINGS_HEADER, choice, flag, read_case, rendered, settings
 
 bp = Blueprint("mahnantrag", __name__)
 
@@ -19,9 +18,7 @@ def render_mahnantrag() -> Response:
     fmt = choice("format", ("pdf", "html"), "pdf")
     flatten = flag("flatten", False)
     case = read_case()
-    result = render(case, settings=settings(), fmt=fmt, flatten=flatten)  # type: ignore[arg-type]
-    headers = {"Formsvc-Warnings": json.dumps(result.warnings)}  # "[]" when none, as for letters
-    return document(result.data, result.mimetype, result.filename, inline=True, headers=headers)
+    return rendered(render(case, settings=settings(), fmt=fmt, flatten=flatten))  # type: ignore[arg-type]
 
 
 OPENAPI_PATHS: dict[str, Any] = {
@@ -44,7 +41,7 @@ OPENAPI_PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "The application; header Formsvc-Warnings lists warning codes (JSON array)",
-                    "headers": {"Formsvc-Warnings": {"schema": {"type": "string"},
+                    "headers": {WARNINGS_HEADER: {"schema": {"type": "string"},
                                                      "description": "JSON list of warning codes"}},
                     "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
                                 "text/html": {"schema": {"type": "string"}}},
