@@ -122,27 +122,36 @@ def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], du
     if progress:
         progress(0, total)
     writer = StreamingPdfWriter(out)
+    accepted = screening.accepted
+    size = pools.chunk_size(len(accepted), pools.worker_count(settings))
+    chunks = [accepted[start:start + size] for start in range(0, len(accepted), size)]
+    cases = dict(accepted)
     with ExitStack() as stack:
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-",
                                                                  ignore_cleanup_errors=True))
-        futures: list[tuple[int, Any, Future[pools.LetterFile | pools.Refused]]] = [
-            (index, case, executor.submit(pools.render_to_file, index, case, overrides, folder, worker_settings))
-            for index, case in screening.accepted
+        futures: list[tuple[list[tuple[int, Any]], Future[pools.ChunkFile]]] = [
+            (chunk, executor.submit(pools.render_chunk_to_file, chunk, overrides, folder, worker_settings,
+                                    duplex))
+            for chunk in chunks
         ]
-        stack.callback(_abandon, [f for _, _, f in futures], timeout)
-        for done, (index, case, future) in enumerate(futures, start=1):
-            letter = _wait(future, executor, index, case, timeout)
-            if isinstance(letter, pools.Refused):
-                result.skipped.append(_skip_or_reject(index, case, letter.report, screening))
-            else:
+        stack.callback(_abandon, [f for _, f in futures], timeout * size)
+        done = 0
+        for chunk, future in futures:
+            printed = _wait(future, executor, chunk, timeout)
+            for refused in printed.refused:
+                result.skipped.append(_skip_or_reject(refused.index, cases[refused.index], refused.report,
+                                                      screening))
+            if printed.path is not None:
                 first_page = writer.page_count + 1
-                pages = writer.append_pdf(letter.path)
-                Path(letter.path).unlink(missing_ok=True)
-                blank = duplex and pages % 2 == 1
-                if blank:
-                    writer.append_blank_page(*writer.last_page_size)
-                result.letters.append(LetterEntry(index, case_id_of(case), first_page, pages, blank,
-                                                  letter.warnings))
+                pages = writer.append_pdf(printed.path)
+                Path(printed.path).unlink(missing_ok=True)
+                if pages != printed.pages:
+                    raise RuntimeError(f"print file chunk has {pages} pages, expected {printed.pages}")
+                for letter in printed.letters:
+                    result.letters.append(LetterEntry(letter.index, case_id_of(cases[letter.index]), first_page,
+                                                      letter.pages, letter.blank_after, letter.warnings))
+                    first_page += letter.pages + letter.blank_after
+            done += len(chunk)
             if progress:
                 progress(done, total)
     if not result.letters:
@@ -176,15 +185,18 @@ def sweep_stale_temp() -> int:
     return removed
 
 
-def _wait(future: Future[pools.LetterFile | pools.Refused], executor: Any, index: int, case: Any,
-          timeout: int) -> pools.LetterFile | pools.Refused:
-    """One letter's result (a case the renderer refuses comes back as :class:`~.pool.Refused`)."""
+def _wait(future: Future[pools.ChunkFile], executor: Any, chunk: list[tuple[int, Any]],
+          timeout: int) -> pools.ChunkFile:
+    """One chunk's result, allowing ``timeout`` seconds per letter (refused cases come back as data)."""
     try:
-        return future.result(timeout=timeout)
+        return future.result(timeout=timeout * len(chunk))
     except FutureTimeout:
         pools.discard(executor)
-        raise RenderTimeout(f"Letter {index} (case_id {case_id_of(case)}) took longer than {timeout} s "
-                            f"to render; the batch was stopped.") from None
+        (first, first_case), (last, last_case) = chunk[0], chunk[-1]
+        which = (f"Letter {first} (case_id {case_id_of(first_case)})" if first == last else
+                 f"Letters {first} to {last} (case_id {case_id_of(first_case)} to {case_id_of(last_case)})")
+        raise RenderTimeout(f"{which} took longer than {timeout} s per letter to render; the batch was "
+                            f"stopped.") from None
     except BrokenProcessPool:
         pools.discard(executor)
         raise

@@ -3,8 +3,10 @@
 Letters are rendered in worker processes (``Settings.workers``, default one per
 CPU core), each of which imports the letter renderer once and keeps it warm
 (templates, CSS and fonts are parsed on the first letter, then reused). A
-worker writes each letter's PDF to a file in the batch's temporary folder and
-answers only with its path and page count, so no PDF bytes cross the pipe and
+worker lays out a run of consecutive letters (a chunk), writes them as one PDF
+(fonts embedded once per chunk, not once per letter: a print file about a
+third of the size) to a file in the batch's temporary folder and answers only
+with its path and each letter's page count, so no PDF bytes cross the pipe and
 the parent's memory stays flat.
 
 Workers are started with ``forkserver`` (never a bare ``fork`` of a threaded
@@ -19,7 +21,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,16 +36,10 @@ _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
 _PRELOAD = ["formsvc.letters", "formsvc.batch.pool"]
 WATCH_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class LetterFile:
-    """One rendered letter on disk."""
-
-    index: int
-    path: str
-    pages: int
-    warnings: tuple[str, ...] = ()
+#: At most this many letters are laid out together and written as one PDF by a worker.
+MAX_CHUNK = 10
+#: Aim for at least this many tasks per worker, so no worker idles while another finishes.
+TASKS_PER_WORKER = 4
 
 
 @dataclass(frozen=True)
@@ -54,6 +50,31 @@ class Refused:
     report: Report
 
 
+@dataclass(frozen=True)
+class PrintedLetter:
+    """One letter inside a chunk's PDF: its pages and whether a blank page follows it (duplex)."""
+
+    index: int
+    pages: int
+    blank_after: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChunkFile:
+    """A run of consecutive letters rendered into one PDF on disk (``path`` is ``None`` when the
+    renderer refused every case of the run), with the cases it refused, all in input order."""
+
+    path: str | None
+    letters: tuple[PrintedLetter, ...]
+    refused: tuple[Refused, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        """Pages in the file, blank backs included."""
+        return sum(letter.pages + letter.blank_after for letter in self.letters)
+
+
 def portable(settings: Settings | None) -> Settings | None:
     """A copy of ``settings`` safe to send to a worker (only plain values in ``extra``)."""
     if settings is None:
@@ -62,23 +83,38 @@ def portable(settings: Settings | None) -> Settings | None:
     return dataclasses.replace(settings, extra=plain)
 
 
-def render_to_file(index: int, case: Any, overrides: Mapping[str, Any], folder: str,
-                   settings: Settings | None) -> LetterFile | Refused:
-    """Render one letter as PDF into ``folder``; runs inside a worker process."""
-    from ..letters import options_from, render_letter
+def render_chunk_to_file(chunk: Sequence[tuple[int, Any]], overrides: Mapping[str, Any], folder: str,
+                         settings: Settings | None, duplex: bool) -> ChunkFile:
+    """Render a run of cases as one PDF into ``folder`` (fonts embedded once); runs in a worker."""
+    from ..letters import lay_out_letter, options_from, write_letters
     from .screening import option_objection
 
-    try:
-        options = options_from(case, {**overrides, "format": "pdf"})
-        letter = render_letter(case, options, settings=settings)
-    except CaseRejected as exc:
-        return Refused(index, exc.report)
-    except BadParameter as exc:
-        return Refused(index, Report([option_objection(exc.message)]))
-    path = Path(folder) / f"{index:07d}.pdf"
-    path.write_bytes(letter.data)
-    warnings = tuple(letter.warning_codes)
-    return LetterFile(index, str(path), int(letter.page_count), warnings)
+    laid_out = []
+    letters: list[PrintedLetter] = []
+    refused: list[Refused] = []
+    for index, case in chunk:
+        try:
+            letter = lay_out_letter(case, options_from(case, {**overrides, "format": "pdf"}), settings=settings)
+        except CaseRejected as exc:
+            refused.append(Refused(index, exc.report))
+            continue
+        except BadParameter as exc:
+            refused.append(Refused(index, Report([option_objection(exc.message)])))
+            continue
+        laid_out.append(letter)
+        letters.append(PrintedLetter(index, letter.page_count, duplex and letter.page_count % 2 == 1,
+                                     tuple(letter.warning_codes)))
+    if not laid_out:
+        return ChunkFile(None, (), tuple(refused))
+    path = Path(folder) / f"{chunk[0][0]:07d}.pdf"
+    path.write_bytes(write_letters(laid_out, duplex=duplex))
+    return ChunkFile(str(path), tuple(letters), tuple(refused))
+
+
+def chunk_size(letters: int, workers: int) -> int:
+    """Letters per task: enough tasks to keep every worker busy to the end (about four each),
+    at most :data:`MAX_CHUNK` letters (memory of the laid-out letters, progress steps)."""
+    return max(1, min(MAX_CHUNK, -(-letters // (max(1, workers) * TASKS_PER_WORKER))))
 
 
 def process_alive(pid: int) -> bool:
@@ -123,9 +159,14 @@ class InlineExecutor(Executor):
         return future
 
 
+def worker_count(settings: Settings | None) -> int:
+    """Render processes for ``settings`` (default: one per CPU core; 1 = in the calling process)."""
+    return settings.workers if settings is not None else (multiprocessing.cpu_count() or 1)
+
+
 def executor_for(settings: Settings | None) -> Executor:
     """The process pool for ``settings.workers`` (started on first use, then kept warm)."""
-    workers = settings.workers if settings is not None else (multiprocessing.cpu_count() or 1)
+    workers = worker_count(settings)
     if workers <= 1:
         return InlineExecutor()
     with _lock:

@@ -25,6 +25,11 @@ Public API (the batch printer and the HTTP/CLI layers use exactly these):
     ``base_rate_assumed``, ``page_count``, ``None`` for HTML) plus
     ``statement`` (the amounts).
 
+``lay_out_letter(case, options, *, settings=None) -> LaidOutLetter`` and
+``write_letters(letters, *, duplex=False) -> bytes``
+    the same PDF pages, for print files: several letters laid out, then written
+    as one PDF with the fonts embedded once (batch printing).
+
 ``renderer()``
     the warm per-thread :class:`~formsvc.letters.renderer.LetterRenderer`
     (fonts, parsed CSS, Jinja environments and FontConfiguration built once).
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from ..config import Settings
@@ -46,7 +52,8 @@ from .options import LetterOptions, options_from
 from .payment import payment
 from .renderer import renderer
 
-__all__ = ["LetterOptions", "options_from", "render_letter", "RenderedLetter", "renderer", "letter_filename"]
+__all__ = ["LetterOptions", "options_from", "render_letter", "RenderedLetter", "renderer", "letter_filename",
+           "LaidOutLetter", "lay_out_letter", "write_letters"]
 
 
 @dataclass(frozen=True)
@@ -77,14 +84,7 @@ def _interest_warnings(result: Statement) -> list[Objection]:
 
 def render_letter(case: Any, options: LetterOptions, *, settings: Settings | None = None) -> RenderedLetter:
     """Validate ``case`` (profile ``letter``) and render the letter described by ``options``."""
-    report = ensure_valid(case, "letter", settings=settings)
-    debtors = case.get("debtors") or []
-    if not 0 <= options.debtor < len(debtors):
-        raise BadParameter(f"letter option 'debtor' must be 0 to {len(debtors) - 1} (got {options.debtor}).")
-    result = statement(case, letter_date=options.letter_date, level=options.level, fee=options.fee,
-                       flat_fee=options.flat_fee, debtor_index=options.debtor)
-    context = model.build(case, options, result, payment(case, result.total))
-    warnings = (*report.warnings, *_interest_warnings(result))
+    context, warnings, result = _prepare(case, options, settings)
     filename = letter_filename(case, options)
     warm = renderer()
     if options.format == "html":
@@ -92,6 +92,47 @@ def render_letter(case: Any, options: LetterOptions, *, settings: Settings | Non
         return RenderedLetter(html.encode("utf-8"), "text/html", filename, warnings, None, result)
     pdf = warm.pdf(context, options.language, pdf_variant=options.pdf_variant)
     return RenderedLetter(pdf.data, "application/pdf", filename, warnings, pdf.page_count, result)
+
+
+@dataclass(frozen=True)
+class LaidOutLetter:
+    """A letter laid out but not yet written: for printing several letters as one PDF."""
+
+    document: Any  # the WeasyPrint document of this process's renderer
+    page_count: int
+    warnings: tuple[Objection, ...] = ()
+
+    @property
+    def warning_codes(self) -> list[str]:
+        """The warnings' codes, each once."""
+        return list(dict.fromkeys(warning.code for warning in self.warnings))
+
+
+def lay_out_letter(case: Any, options: LetterOptions, *, settings: Settings | None = None) -> LaidOutLetter:
+    """Validate ``case`` and lay out its PDF letter (the same pages :func:`render_letter` writes)."""
+    context, warnings, _ = _prepare(case, options, settings)
+    document = renderer().layout(context, options.language)
+    return LaidOutLetter(document, len(document.pages), warnings)
+
+
+def write_letters(letters: Sequence[LaidOutLetter], *, duplex: bool = False) -> bytes:
+    """Laid-out letters as one PDF in the given order, fonts embedded once; with ``duplex`` a blank
+    page follows every letter with an odd page count, so the next one starts on a front side."""
+    blanks = [duplex and letter.page_count % 2 == 1 for letter in letters]
+    return renderer().write_pages([letter.document for letter in letters], blanks)
+
+
+def _prepare(case: Any, options: LetterOptions,
+             settings: Settings | None) -> tuple[model.LetterContext, tuple[Objection, ...], Statement]:
+    """Validate, compute the amounts and build the template context of one letter."""
+    report = ensure_valid(case, "letter", settings=settings)
+    debtors = case.get("debtors") or []
+    if not 0 <= options.debtor < len(debtors):
+        raise BadParameter(f"letter option 'debtor' must be 0 to {len(debtors) - 1} (got {options.debtor}).")
+    result = statement(case, letter_date=options.letter_date, level=options.level, fee=options.fee,
+                       flat_fee=options.flat_fee, debtor_index=options.debtor)
+    context = model.build(case, options, result, payment(case, result.total))
+    return context, (*report.warnings, *_interest_warnings(result)), result
 
 
 def supported_languages() -> tuple[str, ...]:

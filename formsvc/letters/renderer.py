@@ -27,6 +27,7 @@ import re
 import threading
 import urllib.parse
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,6 +161,7 @@ class LetterRenderer:
                                       self.style_memo)
         self.loader = jinja2.FileSystemLoader(str(base))
         self.environments: dict[str, jinja2.Environment] = {}
+        self._blank: Any = None
 
     def environment(self, language: str) -> jinja2.Environment:
         """The Jinja2 environment of ``language`` (built on first use)."""
@@ -184,15 +186,40 @@ class LetterRenderer:
         return BETWEEN_TAGS.sub("><", html)
 
     def pdf(self, context: LetterContext, language: str, *, pdf_variant: str | None = None) -> PdfResult:
-        """The letter as PDF, laid out once: "page x of y" is dropped again from a one-page letter."""
-        document = self._document(context, language, page_numbers=True)
-        if len(document.pages) == 1:
-            _drop_page_number(document.pages[0])
+        """The letter as PDF (see :meth:`layout`)."""
+        document = self.layout(context, language)
         options: dict[str, Any] = {}
         if pdf_variant:
             options["pdf_variant"] = pdf_variant
         data = document.write_pdf(**options)
         return PdfResult(data, len(document.pages))
+
+    def layout(self, context: LetterContext, language: str) -> Any:
+        """The letter laid out (a WeasyPrint document), once: "page x of y" is dropped again from a
+        one-page letter."""
+        document = self._document(context, language, page_numbers=True)
+        if len(document.pages) == 1:
+            _drop_page_number(document.pages[0])
+        return document
+
+    def write_pages(self, documents: Sequence[Any], blank_after: Sequence[bool]) -> bytes:
+        """Several laid-out letters as one PDF, each followed by a blank page where ``blank_after``
+        says so. Fonts are embedded once for all of them, not once per letter."""
+        pages = []
+        for document, blank in zip(documents, blank_after, strict=True):
+            pages.extend(document.pages)
+            if blank:
+                pages.append(self._blank_page())
+        return documents[0].copy(pages).write_pdf()
+
+    def _blank_page(self) -> Any:
+        """An empty page of the letters' size (laid out once)."""
+        if self._blank is None:
+            source = '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>-</title></head><body/></html>'
+            document = self.html_class(source, f"{ASSET_SCHEME}/", self.fetcher).render(
+                stylesheets=[self.stylesheet], font_config=self.font_config)
+            self._blank = document.pages[0]
+        return self._blank
 
     def _document(self, context: LetterContext, language: str, *, page_numbers: bool) -> Any:
         source = self.html(context, language, standalone=False, page_numbers=page_numbers)
