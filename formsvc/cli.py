@@ -8,7 +8,9 @@ a ``register(cli, render)`` function.
 from __future__ import annotations
 
 import ipaddress
+import os
 import sys
+import tempfile
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,24 @@ def read_case_file(path: str) -> Any:
         return loads(text)
     except InputError as exc:
         raise click.UsageError(f"{path}: {exc.message}") from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it, renamed into place when
+    complete: no half-written document is ever left. The file gets the usual permissions
+    (the process's umask), as a plain ``open()`` would."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def print_report(report: Report, *, prefix: str = "", err: bool = True) -> None:

@@ -6,6 +6,7 @@ the CLI read the same fields whichever document it is.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .validation import Objection
@@ -26,4 +27,9 @@ class RenderedDocument:
     @property
     def warning_codes(self) -> list[str]:
         """The warnings' codes, each once, in order of first appearance."""
-        return list(dict.fromkeys(warning.code for warning in self.warnings))
+        return codes_of(self.warnings)
+
+
+def codes_of(warnings: Iterable[Objection]) -> list[str]:
+    """The codes of ``warnings``, each once, in order of first appearance."""
+    return list(dict.fromkeys(warning.code for warning in warnings))

@@ -18,37 +18,31 @@ def letter_pdf(example_case) -> bytes:
     return render_letter(example_case, options_from(example_case, {})).data
 
 
-def _merge(pdfs: list[bytes], *, fast: bool) -> tuple[bytes, list[tuple[float, float]]]:
-    """Merge ``pdfs`` (a blank page after each) by the fast or the pypdf path; output and page sizes seen."""
+def _merge(pdfs: list[bytes], *, fast: bool) -> bytes:
+    """Merge ``pdfs`` by the fast or the pypdf path."""
     out = io.BytesIO()
     writer = StreamingPdfWriter(out)
-    sizes = []
     for data in pdfs:
         if fast:
             writer.append_pdf(io.BytesIO(data))
         else:
             writer._append_with_pypdf(io.BytesIO(data))  # noqa: SLF001 - the reference path
-        sizes.append(writer.last_page_size)
-        writer.append_blank_page(*writer.last_page_size)
     writer.close(title="t")
-    return out.getvalue(), sizes
+    return out.getvalue()
 
 
 def test_rendered_letter_takes_the_fast_path(letter_pdf):
     """The renderer's PDF is read without falling back: pages, catalogue and page tree found."""
     source = pdfsplice.read(letter_pdf)
-    assert source.pages and source.root in source.objects and source.page_tree in source.objects
-    width, height = source.media_box(source.pages[-1])
-    assert abs(width - 595.28) < 0.01 and abs(height - 841.89) < 0.01
+    assert source.root in source.objects and source.page_tree in source.objects
+    assert len(source.pages) == len(PdfReader(io.BytesIO(letter_pdf)).pages)
 
 
 def test_fast_path_output_matches_the_pypdf_path(letter_pdf):
-    """Same pages, text, boxes and blank-page sizes as the general path; the result parses strictly."""
-    fast, fast_sizes = _merge([letter_pdf] * 3, fast=True)
-    slow, slow_sizes = _merge([letter_pdf] * 3, fast=False)
-    assert [v for size in fast_sizes for v in size] == pytest.approx([v for size in slow_sizes for v in size])
+    """Same pages, text and boxes as the general path; the result parses strictly."""
+    fast, slow = _merge([letter_pdf] * 3, fast=True), _merge([letter_pdf] * 3, fast=False)
     fast_reader, slow_reader = PdfReader(io.BytesIO(fast), strict=True), PdfReader(io.BytesIO(slow))
-    assert len(fast_reader.pages) == len(slow_reader.pages) == 3 * (len(PdfReader(io.BytesIO(letter_pdf)).pages) + 1)
+    assert len(fast_reader.pages) == len(slow_reader.pages) == 3 * len(PdfReader(io.BytesIO(letter_pdf)).pages)
     for mine, theirs in zip(fast_reader.pages, slow_reader.pages):
         assert mine.extract_text() == theirs.extract_text()
         assert [float(v) for v in mine.mediabox] == [float(v) for v in theirs.mediabox]

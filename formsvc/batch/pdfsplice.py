@@ -34,7 +34,6 @@ _ENDSTREAM = re.compile(rb"\s*endstream\b")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _INT = rb"\s+(\d+)"
 _REF = rb"\s+(\d+)\s+0\s+R"
-_MEDIABOX = re.compile(rb"/MediaBox\s*\[\s*([-+\d.]+)\s+([-+\d.]+)\s+([-+\d.]+)\s+([-+\d.]+)\s*\]")
 _INHERITABLE = re.compile(rb"/(?:Resources|MediaBox|CropBox|Rotate)\b")
 _FORBIDDEN_TRAILER = re.compile(rb"/(?:Encrypt|Prev|XRefStm)\b")
 
@@ -59,14 +58,6 @@ class SourcePdf:
     pages: list[int]
     root: int
     page_tree: int
-
-    def media_box(self, number: int) -> tuple[float, float]:
-        """Width and height (points) of page ``number``."""
-        found = _MEDIABOX.search(_strip_strings(self.objects[number].head))
-        if found is None:
-            raise Unsupported("page without a direct MediaBox")
-        x1, y1, x2, y2 = (float(v) for v in found.groups())
-        return x2 - x1, y2 - y1
 
 
 def _strip_strings(head: bytes) -> bytes:

@@ -37,15 +37,12 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NullObject,
-    NumberObject,
-    FloatObject,
     PdfObject,
     TextStringObject,
 )
 
 from . import pdfsplice
 
-A4_POINTS = (595.28, 841.89)
 COLLECT_EVERY = 200
 SLICE = 256  # page-tree entries / xref lines written at a time
 
@@ -74,7 +71,6 @@ class StreamingPdfWriter:
         self._closed = False
         self._sources = 0
         #: Width and height (points) of the last page appended, for matching blank pages.
-        self.last_page_size: tuple[float, float] = A4_POINTS
         self._out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     @property
@@ -107,7 +103,6 @@ class StreamingPdfWriter:
         that turns out not to fit (:class:`~.pdfsplice.Unsupported`) leaves the
         output untouched and can still take the general path.
         """
-        last_size = source.media_box(source.pages[-1]) if source.pages else self.last_page_size
         objects_mark = len(self._offsets)
         try:
             chunks = self._spliced_objects(source)
@@ -117,7 +112,6 @@ class StreamingPdfWriter:
         for number, chunk in chunks:
             self._offsets[number] = self._out.position
             self._out.write(chunk)
-        self.last_page_size = last_size
         return len(source.pages)
 
     def _spliced_objects(self, source: pdfsplice.SourcePdf) -> list[tuple[int, bytes]]:
@@ -175,9 +169,6 @@ class StreamingPdfWriter:
             while pending:
                 obj_number, obj = pending.pop()
                 self._write_object(obj_number, obj)
-        if pages:
-            box = pages[-1].mediabox
-            self.last_page_size = (float(box.width), float(box.height))
         _release(reader)
         self._sources += 1
         if self._sources % COLLECT_EVERY == 0:
@@ -206,19 +197,6 @@ class StreamingPdfWriter:
                 obj[i] = self._rewrite(item, mapping, pending)
             return obj
         return obj
-
-    def append_blank_page(self, width: float = A4_POINTS[0], height: float = A4_POINTS[1]) -> None:
-        """Add an empty page (e.g. the back of an odd-page letter in duplex printing)."""
-        number = self._allocate()
-        page = DictionaryObject({
-            NameObject("/Type"): NameObject("/Page"),
-            NameObject("/Parent"): IndirectObject(self._pages_root, 0, None),
-            NameObject("/MediaBox"): ArrayObject([NumberObject(0), NumberObject(0),
-                                                  _number(width), _number(height)]),
-            NameObject("/Resources"): DictionaryObject(),
-        })
-        self._write_object(number, page)
-        self._pages.append(number)
 
     def close(self, *, title: str = "", producer: str = "formsvc") -> None:
         """Write the page tree, catalogue, info and cross-reference table."""
@@ -264,8 +242,3 @@ def _object_bytes(number: int, obj: pdfsplice.SourceObject, number_of: Callable[
     if obj.stream is None:
         return b"%d 0 obj\n%s\nendobj\n" % (number, head)
     return b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (number, head, obj.stream)
-
-
-def _number(value: float) -> PdfObject:
-    return NumberObject(int(value)) if float(value).is_integer() else FloatObject(value)
-

@@ -43,7 +43,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import BadParameter
-from ..rendered import RenderedDocument
+from ..rendered import RenderedDocument, codes_of
 from ..validation import Objection, ensure_valid
 from ..validation.messages import make as make_objection
 from . import i18n, model
@@ -105,7 +105,7 @@ class LaidOutLetter:
     @property
     def warning_codes(self) -> list[str]:
         """The warnings' codes, each once."""
-        return list(dict.fromkeys(warning.code for warning in self.warnings))
+        return codes_of(self.warnings)
 
 
 def lay_out_letter(case: Any, options: LetterOptions, *, settings: Settings | None = None) -> LaidOutLetter:

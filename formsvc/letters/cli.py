@@ -1,8 +1,6 @@
 """``formsvc render letter CASE.json -o out.pdf [--tone --level --language --format --pdf-variant]``."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,19 +9,6 @@ from flask.cli import with_appcontext
 
 from ..errors import FormsvcError
 from .options import FORMATS, LANGUAGES, PDF_VARIANTS, TONES
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so no half-written file is ever left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 @click.command("letter")
@@ -40,7 +25,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 def letter_command(case_file: str, output: str, tone: str | None, level: int | None, language: str | None,
                    fmt: str | None, pdf_variant: str | None, letter_date: str | None) -> None:
     """Render the dunning letter for CASE_FILE."""
-    from ..cli import app_settings, fail, print_report, read_case_file
+    from ..cli import app_settings, fail, print_report, read_case_file, write_atomically
     from . import options_from, render_letter
 
     case = read_case_file(case_file)

@@ -1,8 +1,6 @@
 """``formsvc render mahnantrag CASE.json -o out.pdf [--flatten] [--format html]``."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -25,7 +23,8 @@ def register(cli: click.Group, render_group: click.Group) -> None:
 @with_appcontext
 def mahnantrag_command(case_file: str, output: str, fmt: str, flatten: bool) -> None:
     """Render the filled Mahnbescheid application for CASE_FILE."""
-    from ..cli import app_settings, fail, print_report, read_case_file
+    from ..cli import app_settings, fail, print_report, read_case_file, write_atomically
+    from ..validation import Report
     from . import render
 
     case = read_case_file(case_file)
@@ -34,21 +33,8 @@ def mahnantrag_command(case_file: str, output: str, fmt: str, flatten: bool) -> 
     except FormsvcError as exc:
         fail(exc)
         return
-    _write_atomically(Path(output), result.data)
-    for code in result.warning_codes:
-        click.echo(f"warning {code}", err=True)
+    write_atomically(Path(output), result.data)
+    if result.warnings:
+        print_report(Report(list(result.warnings)))
     click.echo(f"written {output} ({len(result.data)} bytes)")
 
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename: never a half-written file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=".mahnantrag-", dir=directory)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
