@@ -15,7 +15,7 @@ from pyzbar.pyzbar import decode as zbar_decode
 
 from formsvc.errors import BadParameter, CaseRejected
 from formsvc.letters import LetterOptions, options_from, render_letter
-from formsvc.letters.i18n import LOCALES
+from formsvc.letters.i18n import LOCALES, translations
 from formsvc.letters.options import LANGUAGES, LEVELS, TONES
 from formsvc.letters.renderer import renderer
 
@@ -230,6 +230,17 @@ def test_many_items_run_to_two_pages_with_page_numbers(company_case):
     assert "Seite 1 von 2" in normalise(reader.pages[0].extract_text())
     assert "Seite 2 von 2" in normalise(reader.pages[1].extract_text())
     assert "HRB 123456" in normalise(reader.pages[1].extract_text())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_one_page_letter_has_no_page_number(example_case, language):
+    """Laid out once with the page-number box, a one-page letter drops it: no "Seite 1 von 1"."""
+    letter = render_letter(example_case, options_from(example_case, {"language": language}))
+    assert letter.page_count == 1
+    text = normalise(PdfReader(io.BytesIO(letter.data)).pages[0].extract_text())
+    page_of = translations(language).gettext("Page %(page)s of %(pages)s") % {"page": 1, "pages": 1}
+    assert normalise(page_of) not in text
+    assert "HRB 123456" in text  # the footer beside it is still there
 
 
 def test_pdf_metadata_fonts_and_language(example_case):
