@@ -229,7 +229,7 @@ def test_many_items_run_to_two_pages_with_page_numbers(company_case):
     reader = PdfReader(io.BytesIO(letter.data))
     assert "Seite 1 von 2" in normalise(reader.pages[0].extract_text())
     assert "Seite 2 von 2" in normalise(reader.pages[1].extract_text())
-    assert "HRB 123456" in normalise(reader.pages[1].extract_text())
+    assert all("HRB 123456" in normalise(page.extract_text()) for page in reader.pages)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
