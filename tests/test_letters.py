@@ -243,6 +243,38 @@ def test_one_page_letter_has_no_page_number(example_case, language):
     assert "HRB 123456" in text  # the footer beside it is still there
 
 
+def _text_boxes(page: pypdfium2.PdfPage, text: str) -> list[tuple[float, float, float, float]]:
+    """Left, bottom, right, top (points) of every occurrence of ``text`` on ``page``."""
+    textpage = page.get_textpage()
+    searcher = textpage.search(text, match_case=True)
+    found = []
+    while (hit := searcher.get_next()) is not None:
+        boxes = [textpage.get_charbox(i) for i in range(hit[0], hit[0] + hit[1])]
+        found.append((min(b[0] for b in boxes), min(b[1] for b in boxes),
+                      max(b[2] for b in boxes), max(b[3] for b in boxes)))
+    assert found, f"{text!r} not on the page"
+    return found
+
+
+INFO_BLOCK_LEFT = 125 / 25.4 * 72 - 1  # points: the information block starts 125 mm from the left edge
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_labels_never_run_into_their_values(example_case, language):
+    """In the information and payment blocks each label ends before its value starts, in every language."""
+    letter = render_letter(example_case, options_from(example_case, {"language": language}))
+    page = pypdfium2.PdfDocument(letter.data)[0]
+    t = translations(language)
+    info_value = [b for b in _text_boxes(page, "MB-2026-42") if b[0] > INFO_BLOCK_LEFT][0]
+    for label in (t.gettext("Date"), t.gettext("Our reference"), t.gettext("Invoice no."), t.gettext("Email")):
+        box = [b for b in _text_boxes(page, label) if b[0] > INFO_BLOCK_LEFT][0]
+        assert box[2] + 2 <= info_value[0], f"{language}: {label!r} runs into its value"
+    payment_value = _text_boxes(page, "DE89 3704")[0]  # the IBAN: first in the payment block's value column
+    for label in (t.gettext("Account holder"), t.gettext("Payment reference")):
+        box = [b for b in _text_boxes(page, label) if b[0] < payment_value[0]][0]
+        assert box[2] + 2 <= payment_value[0], f"{language}: {label!r} runs into its value"
+
+
 def test_pdf_metadata_fonts_and_language(example_case):
     """Title, author (the creditor) and language are set; the fonts are embedded subsets."""
     reader = PdfReader(io.BytesIO(render(example_case, language="pl")))
