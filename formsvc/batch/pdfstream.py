@@ -70,7 +70,6 @@ class StreamingPdfWriter:
         self._pages_root = self._allocate()
         self._closed = False
         self._sources = 0
-        #: Width and height (points) of the last page appended, for matching blank pages.
         self._out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     @property
