@@ -275,6 +275,48 @@ def test_labels_never_run_into_their_values(example_case, language):
         assert box[2] + 2 <= payment_value[0], f"{language}: {label!r} runs into its value"
 
 
+def _overlapping_characters(page: pypdfium2.PdfPage) -> list[str]:
+    """Pairs of printed characters whose boxes overlap (text running into text).
+
+    A ligature ("ffi") gives its characters one shared box, so identical boxes are exempt;
+    neighbours in reading order may overlap by kerning ("r." in "Dr."), so they count only
+    from three quarters of the smaller box, any other pair from 5 %.
+    """
+    textpage = page.get_textpage()
+    boxes = []
+    for index in range(textpage.count_chars()):
+        char = textpage.get_text_range(index, 1)
+        left, bottom, right, top = textpage.get_charbox(index)
+        if char.strip() and right > left and top > bottom:
+            boxes.append((left, bottom, right, top, index))
+    boxes.sort()
+    found = []
+    for position, first in enumerate(boxes):
+        for second in boxes[position + 1:]:
+            if second[0] >= first[2]:
+                break
+            width = min(first[2], second[2]) - max(first[0], second[0])
+            height = min(first[3], second[3]) - max(first[1], second[1])
+            smaller = min((b[2] - b[0]) * (b[3] - b[1]) for b in (first, second))
+            neighbours = abs(first[4] - second[4]) == 1
+            if (width > 0 and height > 0 and first[:4] != second[:4]
+                    and width * height > smaller * (0.75 if neighbours else 0.05)):
+                found.append(textpage.get_text_range(max(0, first[4] - 10), 20) + " / "
+                             + textpage.get_text_range(max(0, second[4] - 10), 20))
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_text_runs_into_other_text_in_any_sample(language):
+    """Every valid sample's final notice (the longest texts) prints without any two characters overlapping."""
+    for path in valid_sample_paths():
+        case = load_case(path)
+        letter = render_letter(case, options_from(case, {"language": language, "level": 3, "tone": "firm"}))
+        document = pypdfium2.PdfDocument(letter.data)
+        for number in range(len(document)):
+            assert _overlapping_characters(document[number]) == [], f"{path.name}, page {number + 1}"
+
+
 def test_pdf_metadata_fonts_and_language(example_case):
     """Title, author (the creditor) and language are set; the fonts are embedded subsets."""
     reader = PdfReader(io.BytesIO(render(example_case, language="pl")))
