@@ -317,6 +317,22 @@ def test_no_text_runs_into_other_text_in_any_sample(language):
             assert _overlapping_characters(document[number]) == [], f"{path.name}, page {number + 1}"
 
 
+def test_long_creditor_keeps_its_whole_address_in_the_return_line(example_case):
+    """Name and street too long for the return line even at 4 pt: the name is shortened with "…",
+    street, postal code and city stay whole, and nothing runs out of the window into the page."""
+    case = copy.deepcopy(example_case)
+    case["creditor"]["name"] = "Grundstücksverwaltungsgesellschaft Nordelbische Immobilien und Beteiligungen mbH"
+    case["creditor"]["address"]["street"] = "Große Elbstraße am Altonaer Fischmarkt und Hafen 123a Hinterhaus 4. OG"
+    letter = render_letter(case, options_from(case, {}))
+    page = pypdfium2.PdfDocument(letter.data)[0]
+    mm = 72 / 25.4
+    height = page.get_height()
+    return_zone = page.get_textpage().get_text_bounded(25 * mm, height - 53 * mm, 100 * mm, height - 49 * mm)
+    assert return_zone.startswith("Grun") and "… · Große Elbstraße am Altonaer Fischmarkt" in return_zone
+    assert return_zone.endswith("4. OG · 20457 Hamburg")
+    assert _overlapping_characters(page) == []
+
+
 def test_pdf_metadata_fonts_and_language(example_case):
     """Title, author (the creditor) and language are set; the fonts are embedded subsets."""
     reader = PdfReader(io.BytesIO(render(example_case, language="pl")))

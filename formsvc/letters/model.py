@@ -24,6 +24,7 @@ from .payment import Payment
 RECIPIENT_WIDTH_MM = 75.0
 RECIPIENT_HEIGHT_MM = 31.0
 RETURN_WIDTH_MM = 75.0
+RETURN_SIZES = (7.0, 6.5, 6.0, 5.5, 5.0, 4.5, 4.0)
 PT_TO_MM = 25.4 / 72
 #: Average advance of a character of Noto Sans in em (generous, so estimates err on the safe side).
 AVG_CHAR_EM = 0.56
@@ -62,10 +63,24 @@ def recipient_font_pt(lines: list[str]) -> float:
 
 def return_font_pt(text: str) -> float:
     """Font size that keeps the one-line return address inside the window (7 pt down to 4 pt)."""
-    for size in (7.0, 6.5, 6.0, 5.5, 5.0, 4.5, 4.0):
+    for size in RETURN_SIZES:
         if len(text) <= _chars_per_line(size, RETURN_WIDTH_MM):
             return size
-    return 4.0
+    return RETURN_SIZES[-1]
+
+
+def return_address(name: str, lines: list[str]) -> tuple[str, float]:
+    """The one-line return address and its font size. When it does not fit even at the smallest
+    size, the name is shortened (ending in "…"): street, postal code and city are what brings
+    undeliverable mail back, so they always stay whole."""
+    text = " · ".join([name, *lines])
+    size = return_font_pt(text)
+    room = _chars_per_line(size, RETURN_WIDTH_MM)
+    address = " · ".join(lines)
+    keep = room - len(address) - len(" · …")
+    if len(text) > room and address and keep > 0:
+        text = f"{name[:keep].rstrip()}… · {address}"
+    return text, size
 
 
 def country_line(address: Any, home: str = "DE") -> str:
@@ -120,7 +135,7 @@ def creditor(case: dict[str, Any]) -> dict[str, Any]:
     party = case.get("creditor") or {}
     name = c.party_name(party)
     lines = address_lines(party.get("address"), with_extra=False)
-    return_line = " · ".join([name, *lines])
+    return_line, return_pt = return_address(name, lines)
     reps = [r for r in party.get("representatives") or [] if isinstance(r, dict)]
     signatory = ""
     if reps:
@@ -130,7 +145,7 @@ def creditor(case: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": name, "head_lines": [" · ".join(lines)] if lines else [],
         "address_line": ", ".join(lines), "return_line": return_line,
-        "return_pt": return_font_pt(return_line),
+        "return_pt": return_pt,
         "email": party.get("email") or "", "phone": party.get("phone") or "",
         "register": party.get("register") or "", "vat_id": party.get("vat_id") or "",
         "signatory": signatory,
