@@ -333,6 +333,63 @@ def test_long_creditor_keeps_its_whole_address_in_the_return_line(example_case):
     assert _overlapping_characters(page) == []
 
 
+def _longest(words: str, length: int) -> str:
+    """``words`` repeated and cut to exactly ``length`` characters (no trailing space)."""
+    return ((words + " ") * (length // len(words) + 1))[:length].rstrip().ljust(length, "x")
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_longest_values_the_contract_allows_stay_on_the_page(example_case, language):
+    """Creditor and debtor name, street and city and the register at 200 characters, a 254-character
+    e-mail, a 40-character phone number: the letter still prints every line inside the page
+    (5 mm clear of each edge), and no text runs into other text."""
+    case = copy.deepcopy(example_case)
+    for party in (case["creditor"], case["debtors"][0]):
+        party["address"]["street"] = _longest("Lange Straße am Hafen", 200)
+        party["address"]["city"] = _longest("Hamburg Altona Nord", 200)
+    case["creditor"]["name"] = _longest("Grundstücksverwaltung Nordelbische Beteiligungen", 200)
+    case["debtors"][0]["first_name"] = _longest("Maximilian Alexander", 100)
+    case["debtors"][0]["last_name"] = _longest("Zahlmann-Schulze", 100)
+    case["creditor"]["register"] = _longest("Amtsgericht Hamburg HRB 123456", 200)
+    case["creditor"]["email"] = "forderungen@" + "a" * 238 + ".de"
+    case["creditor"]["phone"] = "+49 40 1234560 12345678901234567890 1234"
+    letter = render_letter(case, options_from(case, {"language": language, "level": 3, "tone": "firm"}))
+    document = pypdfium2.PdfDocument(letter.data)
+    edge = 5 * 72 / 25.4
+    for number in range(len(document)):
+        page = document[number]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        for index in range(textpage.count_chars()):
+            left, bottom, right, top = textpage.get_charbox(index)
+            if right > left:
+                assert edge <= left and right <= width - edge and edge <= bottom and top <= height - edge, (
+                    f"page {number + 1}: {textpage.get_text_range(max(0, index - 10), 20)!r} is off the page")
+        assert _overlapping_characters(page) == [], f"page {number + 1}"
+
+
+def test_long_but_real_values_are_printed_in_full(example_case):
+    """A long company name, street, register entry and e-mail shrink the letterhead, information
+    block and footer instead of being cut: every one of them is printed whole, and no "…" appears
+    but in the return line (which shortens the name by design, see the test above)."""
+    case = copy.deepcopy(example_case)
+    creditor = case["creditor"]
+    creditor["name"] = "Grundstücksverwaltungsgesellschaft Nordelbische Immobilien und Beteiligungen mbH & Co. KG"
+    creditor["address"]["street"] = "Große Elbstraße am Altonaer Fischmarkt 123a, Hinterhaus"
+    creditor["register"] = "Amtsgericht Hamburg HRA 123456, persönlich haftende Gesellschafterin: Verwaltungs-GmbH"
+    creditor["email"] = "forderungsmanagement.buchhaltung@grundstuecksverwaltung-nordelbe.example"
+    letter = render_letter(case, options_from(case, {}))
+    page = pypdfium2.PdfDocument(letter.data)[0]
+    text = page.get_textpage().get_text_range()
+    flat = re.sub(r"[\s\-]+", "", text)
+    mm, height = 72 / 25.4, page.get_height()
+    return_zone = page.get_textpage().get_text_bounded(25 * mm, height - 53 * mm, 100 * mm, height - 49 * mm)
+    assert text.count("…") == return_zone.count("…")
+    for value in (creditor["name"], creditor["address"]["street"], creditor["register"], creditor["email"]):
+        assert re.sub(r"[\s\-]+", "", value) in flat, value
+    assert _overlapping_characters(page) == []
+
+
 def test_pdf_metadata_fonts_and_language(example_case):
     """Title, author (the creditor) and language are set; the fonts are embedded subsets."""
     reader = PdfReader(io.BytesIO(render(example_case, language="pl")))

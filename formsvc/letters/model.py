@@ -30,6 +30,20 @@ PT_TO_MM = 25.4 / 72
 AVG_CHAR_EM = 0.56
 LINE_HEIGHT = 1.2
 RECIPIENT_SIZES = (10.0, 9.0, 8.0, 7.0, 6.0, 5.0)
+#: Letterhead: the creditor's name (bold) on at most two lines of the 165 mm column.
+HEAD_WIDTH_MM = 165.0
+HEAD_NAME_SIZES = (15.0, 13.0, 11.0)
+BOLD_CHAR_EM = 0.62
+#: Information block: value column, height above the subject line, sizes, lines per value.
+INFO_VALUE_MM = 44.0
+INFO_HEIGHT_MM = 43.0
+INFO_SIZES = (8.5, 7.5, 6.5, 6.0)
+INFO_MAX_LINES = 3
+#: Footer: one of its three columns, the height it has above the page's last 5 mm, sizes.
+FOOTER_COLUMN_MM = 43.0
+FOOTER_HEIGHT_MM = 16.5
+FOOTER_SIZES = (7.0, 6.5, 6.0, 5.5, 5.0)
+TEXT_LINE_HEIGHT = 1.3
 GERMAN = Locale.parse("de_DE")
 
 
@@ -59,6 +73,43 @@ def recipient_font_pt(lines: list[str]) -> float:
         if _wrapped_lines(lines, size) * size * PT_TO_MM * LINE_HEIGHT <= RECIPIENT_HEIGHT_MM:
             return size
     return RECIPIENT_SIZES[-1]
+
+
+def _lines(text: str, font_pt: float, width_mm: float, em: float = AVG_CHAR_EM) -> int:
+    """Estimated lines ``text`` wraps to in a column ``width_mm`` wide (at least one)."""
+    return max(1, -(-len(text) // max(1, int(width_mm / (font_pt * PT_TO_MM * em)))))
+
+
+def head_name_pt(name: str) -> float:
+    """The letterhead's name size: the largest that keeps the name on two lines (longer names
+    are cut to two lines with "…" by the stylesheet)."""
+    for size in HEAD_NAME_SIZES:
+        if _lines(name, size, HEAD_WIDTH_MM, BOLD_CHAR_EM) <= 2:
+            return size
+    return HEAD_NAME_SIZES[-1]
+
+
+def info_pt(values: list[str]) -> float:
+    """The information block's size: the largest at which its values (each at most three lines,
+    as the stylesheet cuts them) end above the subject line."""
+    for size in INFO_SIZES:
+        lines = sum(min(INFO_MAX_LINES, _lines(value, size, INFO_VALUE_MM)) for value in values)
+        if lines * size * PT_TO_MM * TEXT_LINE_HEIGHT + 0.6 * len(values) <= INFO_HEIGHT_MM:
+            return size
+    return INFO_SIZES[-1]
+
+
+def footer_fit(columns: list[list[str]]) -> tuple[float, int]:
+    """The footer's size and how many lines a column may have: the largest size at which every
+    column fits above the page's last 5 mm; at the smallest, longer columns end in "…"."""
+    room = 1
+    for size in FOOTER_SIZES:
+        room = int(FOOTER_HEIGHT_MM / (size * PT_TO_MM * TEXT_LINE_HEIGHT))
+        need = max((sum(_lines(part, size, FOOTER_COLUMN_MM) for part in column if part) for column in columns),
+                   default=0)
+        if need <= room:
+            return size, room
+    return FOOTER_SIZES[-1], room
 
 
 def return_font_pt(text: str) -> float:
@@ -142,13 +193,17 @@ def creditor(case: dict[str, Any]) -> dict[str, Any]:
         rep = reps[0]
         who = " ".join(str(p) for p in (rep.get("first_name"), rep.get("last_name")) if p)
         signatory = ", ".join(p for p in (who, str(rep.get("role") or "")) if p)
+    email, phone = str(party.get("email") or ""), str(party.get("phone") or "")
+    register, vat_id = str(party.get("register") or ""), str(party.get("vat_id") or "")
+    address_line = ", ".join(lines)
+    # the footer's columns as the template prints them (labels are short; "USt-IdNr. " is the longest)
+    footer_pt, footer_lines = footer_fit([[name, address_line], [register, f"USt-IdNr. {vat_id}"],
+                                          [f"Telefon {phone}", email]])
     return {
-        "name": name, "head_lines": [" · ".join(lines)] if lines else [],
-        "address_line": ", ".join(lines), "return_line": return_line,
-        "return_pt": return_pt,
-        "email": party.get("email") or "", "phone": party.get("phone") or "",
-        "register": party.get("register") or "", "vat_id": party.get("vat_id") or "",
-        "signatory": signatory,
+        "name": name, "head_lines": [" · ".join(lines)] if lines else [], "head_name_pt": head_name_pt(name),
+        "address_line": address_line, "return_line": return_line,
+        "return_pt": return_pt, "email": email, "phone": phone, "register": register, "vat_id": vat_id,
+        "signatory": signatory, "footer_pt": footer_pt, "footer_lines": footer_lines,
     }
 
 
@@ -184,21 +239,25 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
     invoices = ", ".join(str(cl.get("document_no")) for cl in case.get("claims") or []
                          if isinstance(cl, dict) and cl.get("document_no"))
     court = str(c.get(case, "courts", "dunning", "name") or "")
+    head = creditor(case)
+    reference = str(case.get("reference") or case.get("case_id") or "")
+    date = i18n.date(options.letter_date, language)
     created = dt.datetime.combine(options.letter_date, dt.time(8, 0), tzinfo=c.BERLIN).isoformat()
     return LetterContext({
         "html_lang": language,
         "created": created,
-        "creditor": creditor(case),
+        "creditor": head,
         "recipient": recipient(debtor),
         "salutation": salutation(debtor),
         "letter": {
             "level": options.level, "tone": options.tone,
-            "date": i18n.date(options.letter_date, language),
+            "date": date,
             "deadline": i18n.date(options.deadline, language),
-            "reference": str(case.get("reference") or case.get("case_id") or ""),
+            "reference": reference,
             "case_id": str(case.get("case_id") or ""),
             "invoices": invoices,
             "court": court,
+            "info_pt": info_pt([v for v in (date, reference, invoices, head["phone"], head["email"]) if v]),
         },
         "amounts": amounts(statement, language),
         "payment": pay,
