@@ -381,3 +381,40 @@ def test_markup_in_values_stays_inert_text():
     case["reference"] = '<img src="file:///etc/passwd">'
     assert "<img" not in render(case, fmt="html").data.decode()
     assert pdf_fields(render(case).data)["geschaeftszeichen"] == '<img src="file:///etc/passwd">'
+
+
+
+def test_longest_values_stay_inside_their_boxes(example_case):
+    """Streets and cities at the contract's 200 characters: printed smaller and, past the smallest
+    size, cut with "…" — never beyond the right edge of their box, flattened or as the editable
+    form's appearances print; the editable field still holds the whole value."""
+    import pypdfium2
+
+    from formsvc.mahnantrag.document import blank_form
+
+    case = copy.deepcopy(example_case)
+    for party in (case["creditor"], case["debtors"][0]):
+        party["address"]["street"] = ("Lange Straße am Hafen " * 10)[:200]
+        party["address"]["city"] = ("Hamburg Altona Nord " * 11)[:200]
+    boxes = blank_form().fields
+    for flatten in (True, False):
+        document = pypdfium2.PdfDocument(render(case, flatten=flatten).data)
+        if not flatten:  # the editable form's widgets, drawn into the pages as they print
+            document.init_forms()
+            for index in range(len(document)):
+                document[index].flatten()
+            printed = io.BytesIO()
+            document.save(printed)
+            document = pypdfium2.PdfDocument(printed.getvalue())
+        cut = 0
+        for place in boxes.values():
+            textpage = document[place.page].get_textpage()
+            x1, y1, x2, y2 = place.rect
+            for index in range(textpage.count_chars()):
+                left, bottom, right, top = textpage.get_charbox(index)
+                if x1 <= left < x2 and y1 <= (bottom + top) / 2 <= y2:
+                    assert right <= x2 + 0.5, f"flatten={flatten}: text runs out of its box"
+                    cut += textpage.get_text_range(index, 1) == "…"
+        assert cut >= 2, f"flatten={flatten}: both cities (narrower boxes than the streets) end in \"…\""
+    editable = PdfReader(io.BytesIO(render(case).data)).get_fields()
+    assert any(str(f.get("/V")) == case["creditor"]["address"]["city"].strip() for f in editable.values())

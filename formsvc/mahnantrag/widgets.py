@@ -24,6 +24,7 @@ from .form_font import BASE_FONT, FieldFont, field_font
 FONT_KEY = "/FsvF"
 TEXT_SIZE = 8.0
 MIN_TEXT_SIZE = 4.5
+ELLIPSIS = "…"
 PADDING = 2.0
 PRINT_FLAG = 1 << 2
 
@@ -103,17 +104,26 @@ def add_font(writer: PdfWriter, font: FieldFont) -> IndirectObject:
     }))
 
 
-def _fit(text: str, width: float, size: float, font: FieldFont) -> float:
+def _fit(text: str, width: float, size: float, font: FieldFont) -> tuple[str, float]:
+    """The text and size that fit a box ``width`` wide: shrunk down to :data:`MIN_TEXT_SIZE`, and
+    beyond that cut with "…" (a field's value keeps the whole text; only its print is cut)."""
     available = width - 2 * PADDING
     text_width = font.width(text, size)
-    return max(MIN_TEXT_SIZE, size * available / text_width) if text_width > available > 0 else size
+    if text_width <= available or available <= 0:
+        return text, size
+    size = max(MIN_TEXT_SIZE, size * available / text_width)
+    if font.width(text, size) <= available + 0.01:
+        return text, size
+    while text and font.width(text + ELLIPSIS, size) > available:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS, size
 
 
 def text_ops(text: str, x: float, y: float, width: float, height: float, size: float, font: FieldFont) -> bytes:
     """Content-stream operators that print ``text`` left-aligned, vertically centred in a box."""
     if not text:
         return b""
-    size = _fit(text, width, size, font)
+    text, size = _fit(text, width, size, font)
     baseline = y + (height - size * (font.ascent - font.descent) / 1000) / 2 - size * font.descent / 1000
     return (f"BT {FONT_KEY} {size:.2f} Tf 0 g {x + PADDING:.2f} {baseline:.2f} Td <".encode()
             + font.encode(text).hex().encode() + b"> Tj ET\n")
