@@ -37,8 +37,8 @@ Public API (the batch printer and the HTTP/CLI layers use exactly these):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings

@@ -58,13 +58,18 @@ class LetterContext:
         return dict(self.values)
 
 
-def _chars_per_line(font_pt: float, width_mm: float) -> int:
-    return max(1, int(width_mm / (font_pt * PT_TO_MM * AVG_CHAR_EM)))
+def _chars_per_line(font_pt: float, width_mm: float, em: float = AVG_CHAR_EM) -> int:
+    """Estimated characters that fit one line of a column ``width_mm`` wide (at least one)."""
+    return max(1, int(width_mm / (font_pt * PT_TO_MM * em)))
+
+
+def _lines(text: str, font_pt: float, width_mm: float, em: float = AVG_CHAR_EM) -> int:
+    """Estimated lines ``text`` wraps to in a column ``width_mm`` wide (at least one)."""
+    return max(1, -(-len(text) // _chars_per_line(font_pt, width_mm, em)))
 
 
 def _wrapped_lines(lines: list[str], font_pt: float) -> int:
-    per_line = _chars_per_line(font_pt, RECIPIENT_WIDTH_MM)
-    return sum(max(1, -(-len(line) // per_line)) for line in lines)
+    return sum(_lines(line, font_pt, RECIPIENT_WIDTH_MM) for line in lines)
 
 
 def recipient_font_pt(lines: list[str]) -> float:
@@ -73,11 +78,6 @@ def recipient_font_pt(lines: list[str]) -> float:
         if _wrapped_lines(lines, size) * size * PT_TO_MM * LINE_HEIGHT <= RECIPIENT_HEIGHT_MM:
             return size
     return RECIPIENT_SIZES[-1]
-
-
-def _lines(text: str, font_pt: float, width_mm: float, em: float = AVG_CHAR_EM) -> int:
-    """Estimated lines ``text`` wraps to in a column ``width_mm`` wide (at least one)."""
-    return max(1, -(-len(text) // max(1, int(width_mm / (font_pt * PT_TO_MM * em)))))
 
 
 def head_name_pt(name: str) -> float:
