@@ -57,9 +57,21 @@ def _extensions(*names: str) -> set[str]:
             if "formsvc extension" in str(sub.get("description", ""))}
 
 
+def added_in_1_1() -> dict[str, set[str]]:
+    """Keys of case.md's "Added in contract 1.1" table by where they go: ``top level``, ``claim``, ``letter``."""
+    section = _section((SPEC / "case.md").read_text(encoding="utf-8"), "Added in contract 1.1 (2026-12)")
+    where: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            cells = [cell.strip() for cell in line.split("|")]
+            where.setdefault(cells[2].strip("`"), set()).update(KEY.findall(cells[1]))
+    return where
+
+
 def spec_parts() -> list[tuple[str, set[str], tuple[str, ...]]]:
-    """(part name, keys named by case.md, schema $defs that must hold them)."""
+    """(part name, keys named by case.md incl. its 1.1 additions, schema $defs that must hold them)."""
     text = (SPEC / "case.md").read_text(encoding="utf-8")
+    added = added_in_1_1()
     claim_section = _section(text, "Claim (Hauptforderung)")
     claim_table, interest_table = claim_section.split("**Interest**")
     party_section = _section(text, "Party")
@@ -68,13 +80,13 @@ def spec_parts() -> list[tuple[str, set[str], tuple[str, ...]]]:
         ("party", _table_keys(party_section), ("party", "creditor", "debtor")),
         ("address", _paragraph_keys(party_section, "Address"), ("address",)),
         ("representative", _paragraph_keys(party_section, "Representative"), ("representative",)),
-        ("claim", _table_keys(claim_table), ("claim",)),
+        ("claim", _table_keys(claim_table) | added["claim"], ("claim",)),
         ("interest", _table_keys(interest_table), ("interest",)),
         ("costs", set(KEY.findall(_section(text, "Costs (Nebenforderungen)"))), ("costs",)),
         ("attorney", set(KEY.findall(_section(text, "Attorney (Prozessbevollmächtigter)").split("(`3`")[0]))
          | {"expenses", "no_input_tax_deduction"}, ("attorney",)),
-        ("letter", set(re.findall(r"[{,] ?([a-z_]+)", re.search(r"`letter`: `\{([^}]*)\}`", text).group(0))),
-         ("letter",)),
+        ("letter", set(re.findall(r"[{,] ?([a-z_]+)", re.search(r"`letter`: `\{([^}]*)\}`", text).group(0)))
+         | added["letter"], ("letter",)),
         ("courts", set(re.findall(r"`courts\.([a-z_]+)`", courts)), ("courts",)),
     ]
 
@@ -83,6 +95,7 @@ def test_top_level_keys_match_the_contract() -> None:
     """Every key of case.md's top-level table is a root property of the schema, and vice versa."""
     keys = _table_keys(_section((SPEC / "case.md").read_text(encoding="utf-8"), "Top level"))
     assert len(keys) >= 14
+    keys |= added_in_1_1()["top level"]
     assert keys == set(SCHEMA["properties"])
     assert set(SCHEMA["required"]) == {"case_id", "creditor", "debtors", "claims"}
 
@@ -93,6 +106,33 @@ def test_part_keys_match_the_contract(part: tuple[str, set[str], tuple[str, ...]
     name, keys, defs = part
     assert keys, name
     assert keys == _props(*defs) - _extensions(*defs)
+
+
+def test_contract_1_1_additions_are_read() -> None:
+    """The 1.1 table names counter_performance (top level), payments (claim) and flat_fee (letter)."""
+    assert added_in_1_1() == {"top level": {"counter_performance"}, "claim": {"payments"}, "letter": {"flat_fee"}}
+
+
+def test_enums_match_the_contract() -> None:
+    """Attorney kinds and counter-performance values are exactly those case.md lists."""
+    text = (SPEC / "case.md").read_text(encoding="utf-8")
+    attorney = _section(text, "Attorney (Prozessbevollmächtigter)").split("the paper form")[0]
+    kinds = {int(k) for k in re.findall(r"`(\d)`", attorney)}
+    assert kinds == {1, 2, 3, 4, 9}
+    assert set(DEFS["attorney"]["properties"]["kind"]["enum"]) == kinds | {None}
+    row = next(line for line in _section(text, "Added in contract 1.1 (2026-12)").splitlines()
+               if line.startswith("| `counter_performance`"))
+    values = set(re.findall(r'`"([a-z]+)"`', row))
+    assert values == {"none", "rendered", "outstanding"}
+    assert set(SCHEMA["properties"]["counter_performance"]["enum"]) == values | {None}
+
+
+def test_payments_are_dated_amounts(example_case: dict[str, Any]) -> None:
+    """A payment needs a date and an amount; anything else is a schema violation at its path."""
+    example_case["claims"][0]["payments"] = [{"date": "2026-01-05", "amount": "100.00"}, {"amount": "5"},
+                                             {"date": "2026-01-06", "amount": "-1"}]
+    assert {("schema_violation", "/claims/0/payments/1/date"), ("schema_violation", "/claims/0/payments/2/amount")} \
+        <= _codes(example_case)
 
 
 def test_nested_objects_match_the_contract() -> None:
@@ -185,7 +225,7 @@ def test_limits_of_lists_and_required_keys(example_case: dict[str, Any]) -> None
 def test_enum_violations_map_to_their_dedicated_codes(example_case: dict[str, Any]) -> None:
     """Interest mode, attorney kind and trial court type outside their lists get their own court codes."""
     example_case["claims"][0]["interest"]["mode"] = 7
-    example_case["attorney"] = {"kind": 1, "name": "Rechtsanwältin Eva Recht",
+    example_case["attorney"] = {"kind": 5, "name": "Rechtsanwältin Eva Recht",
                                 "address": {"street": "Jungfernstieg 1", "postal_code": "20354", "city": "Hamburg"}}
     example_case["courts"]["trial"]["type"] = 6
     assert _codes(example_case, "court") == {("invalid_interest_mode", "/claims/0/interest/mode"),

@@ -84,6 +84,7 @@ FORMATS: dict[str, Callable[[Any], Value]] = {
     "male": lambda v: v == "herr",
     "checkbox": fmt.checkbox,
     "interest_mode": _interest_mode,
+    "rendered": lambda v: v == "rendered",
 }
 
 

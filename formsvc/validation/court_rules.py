@@ -276,7 +276,7 @@ def missing_trial_court(case: dict[str, Any], ctx: Context) -> Iterator[Finding]
 
 @rule("invalid_attorney_kind")
 def invalid_attorney_kind(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """An attorney without kind (a kind other than 3, 4, 9 is reported by the schema with this code)."""
+    """An attorney without kind (a kind other than 1, 2, 3, 4, 9 is reported by the schema with this code)."""
     attorney = case.get("attorney")
     if isinstance(attorney, dict) and attorney.get("kind") is None:
         yield "/attorney/kind", {}
@@ -284,13 +284,13 @@ def invalid_attorney_kind(case: dict[str, Any], ctx: Context) -> Iterator[Findin
 
 @rule("attorney_expenses_not_allowed")
 def attorney_expenses_not_allowed(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """Expenses for an attorney of kind 4 or 9: only a Rechtsbeistand (3) may claim them."""
+    """Expenses for an attorney of any kind but 3: only a Rechtsbeistand may claim them on the form."""
     attorney = case.get("attorney")
     if not isinstance(attorney, dict):
         return
     expenses = c.money(attorney.get("expenses"))
     kind = attorney.get("kind")
-    if expenses and not isinstance(kind, bool) and kind in (4, 9):
+    if expenses and not isinstance(kind, bool) and kind in (1, 2, 4, 9):
         yield "/attorney/expenses", {}
 
 
