@@ -33,10 +33,34 @@ def rule_codes() -> list[str]:
     return sorted(set(RULES) | {"schema_violation"})
 
 
+SPEC_FILES = ("objections.md", "objections-1.1.md")
+#: Codes of the spec not built yet, each with the issue that brings it. Shrinks to nothing.
+PENDING: dict[str, str] = {
+    "letter_sender_incomplete": "letters issue (letters from the creditor's lawyer or collection agency)",
+    "claim_fully_paid": "court-readiness II", "claim_not_yet_due": "court-readiness II",
+    "counter_performance_outstanding": "court-readiness II", "dunning_court_mismatch": "court-readiness II",
+    "dunning_court_filled_in": "court-readiness II", "foreign_service_not_available": "court-readiness II",
+    "interest_start_in_future": "court-readiness II", "base_rate_points_with_mode": "court-readiness II",
+    "interest_before_due_date": "court-readiness II", "b2b_rate_not_applicable": "court-readiness II",
+    "fixed_rate_implausible": "court-readiness II", "collection_and_lawyer_costs": "court-readiness II",
+    "collection_costs_above_cap": "court-readiness II", "dunning_fee_implausible": "court-readiness II",
+    "missing_house_number": "court-readiness II", "company_legal_form_missing": "court-readiness II",
+    "machine_readable_filing_required": "court-readiness II",
+}
+
+
+def spec_rows() -> list[tuple[str, str, str]]:
+    """(code, level, profile) of every row of shared/spec/objections.md and objections-1.1.md."""
+    rows: list[tuple[str, str, str]] = []
+    for name in SPEC_FILES:
+        text = (SPEC / name).read_text(encoding="utf-8")
+        rows += re.findall(r"^\| `([a-z0-9_]+)` \| (error|warning) \| (letter|court|eda) \|", text, flags=re.MULTILINE)
+    return rows
+
+
 def spec_codes() -> list[str]:
-    """Every code in the table of shared/spec/objections.md."""
-    text = (SPEC / "objections.md").read_text(encoding="utf-8")
-    return re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.MULTILINE)
+    """Every code in the tables of shared/spec/objections.md and objections-1.1.md."""
+    return [code for code, _, _ in spec_rows()]
 
 
 @pytest.mark.parametrize("path", valid_sample_paths(), ids=lambda p: p.stem)
@@ -69,9 +93,10 @@ def test_every_spec_code_has_an_invalid_sample() -> None:
     produced = {code for entry in MANIFEST["invalid"].values()
                 for pairs in [entry["expect"], *entry.get("also", {}).values()] for code, _ in pairs}
     codes = spec_codes()
-    assert len(codes) >= 40  # the parser really read the table
-    assert set(codes) - produced == set()
+    assert len(codes) >= 40 + 18  # the parser really read both tables
+    assert set(codes) - produced == set(PENDING)
     assert set(rule_codes()) - produced == set()
+    assert set(PENDING) <= set(codes)  # nothing pending that the spec does not ask for
 
 
 def test_every_code_has_its_own_sample_file() -> None:
@@ -88,10 +113,10 @@ def test_manifest_lists_every_sample_file() -> None:
 
 def test_spec_codes_are_in_the_objection_table() -> None:
     """objections.json carries every spec code with the spec's level and profile."""
-    text = (SPEC / "objections.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| `([a-z_]+)` \| (error|warning) \| (letter|court|eda) \|", text, flags=re.MULTILINE)
     entries = table()
-    for code, level, profile in rows:
+    for code, level, profile in spec_rows():
+        if code in PENDING:
+            continue
         assert (entries[code]["level"], entries[code]["profile"]) == (level, profile), code
 
 
