@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from formsvc.letters.amounts import statement
-from formsvc.letters.interest import accrued
+from formsvc.interest import accrued
 
 D = Decimal
 

@@ -5,6 +5,11 @@ open), default interest per claim (rounded half-up to cents per claim), earlier
 costs (``costs``), this letter's fee (``letter.fee``), the 40 EUR flat fee of
 § 288 Abs. 5 BGB (non-consumer debtor, level 2 and up, only when
 ``letter.flat_fee`` is true), then the total.
+
+Each claim's figures come from its account (:mod:`formsvc.claim_account`), the
+same the application and the EDA file claim: "paid" is what the payments
+credited to the principal, "open" what is left of it. Interest that accrued
+before the last payment and stays open is its own line (``earlier_interest``).
 """
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from .. import case as c
-from .interest import InterestResult, accrued
+from ..claim_account import ClaimAccount, account
+from ..interest import InterestResult, accrued, start_date
 
 FLAT_FEE = Decimal("40.00")
 #: Cost keys of the case contract in the order a statement lists them.
@@ -35,6 +41,12 @@ class ClaimLine:
     paid: Decimal
     open: Decimal
     interest: InterestResult | None
+    booked: ClaimAccount | None = None  # the claim account (payments and how they were credited)
+
+    @property
+    def earlier_interest(self) -> Decimal:
+        """Interest accrued before the last payment and still open (0 without dated payments)."""
+        return self.booked.earlier_interest if self.booked is not None else Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -60,8 +72,9 @@ class Statement:
 
     @property
     def interest(self) -> Decimal:
-        """Sum of the per-claim interest (each already rounded to cents)."""
-        return sum((line.interest.amount for line in self.claims if line.interest), Decimal("0.00"))
+        """Sum of the per-claim interest (each already rounded to cents), earlier interest included."""
+        return sum((line.interest.amount + line.earlier_interest for line in self.claims if line.interest),
+                   Decimal("0.00"))
 
     @property
     def has_interest(self) -> bool:
@@ -79,16 +92,17 @@ def _claim_lines(case: dict[str, Any], letter_date: dt.date) -> tuple[ClaimLine,
     for index, claim in enumerate(case.get("claims") or []):
         if not isinstance(claim, dict):
             continue
-        amount = c.money_or_zero(claim.get("amount"))
-        paid = c.money_or_zero(claim.get("paid"))
+        booked = account(claim)
         lines.append(ClaimLine(
             index=index,
             description=str(claim.get("description") or ""),
             document_no=str(claim.get("document_no") or ""),
             date=c.date(claim.get("date")),
             due_date=c.date(claim.get("due_date")),
-            amount=amount, paid=paid, open=max(amount - paid, Decimal("0.00")),
-            interest=accrued(claim, letter_date),
+            amount=booked.amount, paid=booked.to_principal, open=booked.open,
+            interest=accrued(claim, letter_date, open_amount=booked.open,
+                             start=booked.running_from or start_date(claim)),
+            booked=booked,
         ))
     return tuple(lines)
 

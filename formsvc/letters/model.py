@@ -211,24 +211,34 @@ def amounts(statement: Statement, language: str) -> dict[str, Any]:
     """The itemised table, interest lines and costs, formatted for ``language``."""
     money = lambda value: i18n.money(value, language)  # noqa: E731
     date = lambda value: i18n.date(value, language)  # noqa: E731
-    claims, interest = [], []
+    claims, interest, notes = [], [], []
     for line in statement.claims:
         document = " ".join(p for p in (line.description, line.document_no) if p) or f"#{line.index + 1}"
         claims.append({"document": document, "date": date(line.date), "due_date": date(line.due_date),
                        "amount": money(line.amount), "paid": money(line.paid), "open": money(line.open)})
         result = line.interest
+        booked = line.booked
+        if booked is not None and booked.allocations:
+            notes.append({"document": line.document_no or document, "order": booked.order,
+                          "total": money(booked.payments), "interest": money(booked.to_interest),
+                          "principal": money(booked.to_principal), "date": date(booked.allocations[-1].date)})
+        if result is not None and line.earlier_interest > 0:
+            interest.append({"document": line.document_no or document, "start": date(booked.interest_start),
+                             "end": date(booked.earlier_until), "amount": money(line.earlier_interest),
+                             "earlier": True, "periods": []})
         if result is None or not result.periods:
             continue
         interest.append({
             "document": line.document_no or document, "start": date(result.start), "end": date(result.end),
             "amount": money(result.amount), "principal": money(result.principal),
             "rate": i18n.number(result.rate, language), "above_base_rate": result.above_base_rate,
-            "mode": result.mode,
+            "mode": result.mode, "earlier": False,
             "periods": [{"rate": i18n.number(p.rate, language), "start": date(p.start), "end": date(p.end)}
                         for p in result.periods],
         })
     costs = [{"kind": line.kind, "label": line.label, "amount": money(line.amount)} for line in statement.costs]
-    return {"claims": claims, "interest": interest, "costs": costs, "total": money(statement.total)}
+    return {"claims": claims, "interest": interest, "payment_notes": notes, "costs": costs,
+            "total": money(statement.total)}
 
 
 def build(case: dict[str, Any], options: LetterOptions, statement: Statement,

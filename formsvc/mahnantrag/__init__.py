@@ -2,8 +2,8 @@
 
 Flask-free core: a case goes in, bytes come out. ``render(case, settings=...)``
 validates with the ``court`` profile first (an objection raises
-:class:`~formsvc.errors.CaseRejected`, nothing is produced), maps the case to
-the form's fields (:mod:`.mapper`, driven by ``formsvc/data/mahnantrag_fields.json``)
+:class:`~formsvc.errors.CaseRejected`, nothing is produced), maps the case as claimed (:func:`formsvc.claimed.claimed_case`: open amounts
+only) to the form's fields (:mod:`.mapper`, driven by ``formsvc/data/mahnantrag_fields.json``)
 and returns the PDF (editable AcroForm, or flattened) or the HTML preview.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
+from ..claimed import claimed_case
 from ..config import Settings
 from ..rendered import RenderedDocument
 from ..validation import ensure_valid
@@ -31,11 +32,12 @@ def render(case: Any, *, settings: Settings | None = None, fmt: Format = "pdf",
            flatten: bool = False) -> RenderedDocument:
     """Validate ``case`` for court and render the application as PDF or HTML."""
     report = ensure_valid(case, "court", settings=settings)
-    values = map_case(case)
+    claimed = claimed_case(case)
+    values = map_case(claimed)
     if fmt == "html":
-        data = build_html(case, values, "html").encode("utf-8")
+        data = build_html(claimed, values, "html").encode("utf-8")
     else:
-        data = write_pdf(case, values, flatten=flatten)
+        data = write_pdf(claimed, values, flatten=flatten)
     # the warnings include representative_not_on_form: the validator asks the mapper's slot table
     return RenderedDocument(data=data, mimetype=MIMETYPES[fmt], filename=filename_for(case, fmt),
                             warnings=tuple(report.warnings))

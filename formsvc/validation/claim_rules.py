@@ -12,6 +12,8 @@ from typing import Any
 
 from .. import base_rates
 from .. import case as c
+from ..claim_account import account, dated_payments, paid_total
+from ..formatting import amount_de as fmt_money
 from .court_rules import given
 from .rules import Context, Finding, rule
 from .tables import fold, tables
@@ -97,13 +99,54 @@ def missing_claim_reference(case: dict[str, Any], ctx: Context) -> Iterator[Find
 
 @rule("invalid_amount")
 def invalid_amount(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """An amount of zero, or part payments above the amount."""
+    """An amount of zero, or part payments above the amount (``paid``, else the sum of ``payments``)."""
     for path, claim in ctx.claims(case):
         amount, paid = c.money(claim.get("amount")), c.money(claim.get("paid"))
         if amount is not None and amount <= 0:
             yield f"{path}/amount", {}
         elif amount is not None and paid is not None and paid > amount:
             yield f"{path}/paid", {}
+        elif amount is not None and paid is None and claim.get("payments") and paid_total(claim) > amount:
+            yield f"{path}/payments", {}
+
+
+@rule("payments_paid_mismatch")
+def payments_paid_mismatch(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """``paid`` given beside ``payments`` but not their sum (case.md, contract 1.1)."""
+    for path, claim in ctx.claims(case):
+        paid = c.money(claim.get("paid"))
+        if paid is None or not isinstance(claim.get("payments"), list) or not claim["payments"]:
+            continue
+        total = sum((a for _, a in dated_payments(claim)), Decimal("0.00"))
+        if paid != total:
+            yield f"{path}/paid", {"paid": fmt_money(paid), "sum": fmt_money(total)}
+
+
+@rule("claim_fully_paid")
+def claim_fully_paid(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """Nothing open: ``paid`` or the payments reach the amount (objections-1.1.md)."""
+    for path, claim in ctx.claims(case):
+        amount = c.money(claim.get("amount"))
+        if amount is None or amount <= 0:
+            continue
+        paid = paid_total(claim)
+        if paid == amount:
+            where = "payments" if claim.get("payments") and c.money(claim.get("paid")) is None else "paid"
+            yield f"{path}/{where}", {"paid": fmt_money(paid), "amount": fmt_money(amount)}
+
+
+@rule("earlier_interest_not_claimed")
+def earlier_interest_not_claimed(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """Interest accrued before the last payment and left open: the form's one interest line cannot carry it."""
+    for path, claim in ctx.claims(case):
+        if not claim.get("payments") or c.date(_interest(claim).get("from")) is None:
+            continue  # no dated payments, or interest only from service: nothing before it is claimed
+        booked = account(claim)
+        if booked.earlier_interest > 0 and booked.earlier_until is not None and booked.open > 0:
+            running = booked.running_from or booked.interest_start
+            yield f"{path}/interest/from", {"amount": fmt_money(booked.earlier_interest),
+                                            "until": _fmt(booked.earlier_until),
+                                            "running_from": _fmt(running) if running else ""}
 
 
 @rule("duplicate_claim")
