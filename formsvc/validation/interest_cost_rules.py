@@ -297,7 +297,8 @@ def fixed_rate_implausible(case: dict[str, Any], ctx: Context) -> Iterator[Findi
     points = cost_tables().default_points
     for path, claim in ctx.claims(case):
         interest = _interest(claim)
-        if interest.get("above_base_rate") is True or _mode(interest) != 1:
+        mode = _mode(interest)
+        if interest.get("above_base_rate") is True or isinstance(mode, bool) or mode != 1:
             continue
         rate = c.money(interest.get("rate"))
         if rate is None:
