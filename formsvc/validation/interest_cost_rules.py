@@ -25,6 +25,7 @@ from .. import case as c
 from .rules import Context, Finding, rule
 
 _CENT = Decimal("0.01")
+_MODE_NAMES = {2: {"mode_de": "monatlich", "mode_en": "monthly"}, 3: {"mode_de": "täglich", "mode_en": "daily"}}
 _HUNDRED = Decimal("100")
 
 
@@ -247,7 +248,7 @@ def base_rate_points_with_mode(case: dict[str, Any], ctx: Context) -> Iterator[F
         interest = _interest(claim)
         mode = interest.get("mode")
         if interest.get("above_base_rate") is True and mode in (2, 3) and not isinstance(mode, bool):
-            yield f"{path}/interest/mode", {"mode": mode}
+            yield f"{path}/interest/mode", {"mode": mode, **_MODE_NAMES[mode]}
 
 
 @rule("interest_before_due_date")
@@ -279,10 +280,10 @@ def b2b_rate_not_applicable(case: dict[str, Any], ctx: Context) -> Iterator[Find
             continue
         no = claim.get("catalog_no")
         if consumer_applicant:
-            reason = {"reason_de": "ein Antragsteller ist Verbraucher (eine natürliche Person)",
+            reason = {"reason_de": "ein Antragsteller Verbraucher ist (eine natürliche Person)",
                       "reason_en": "an applicant is a consumer (a natural person)"}
         elif isinstance(no, int) and not isinstance(no, bool) and no in t.non_payment_nos:
-            reason = {"reason_de": f"die Forderung (Katalog-Nr. {no}) ist kein Entgelt für eine Lieferung oder Leistung",
+            reason = {"reason_de": f"die Forderung (Katalog-Nr. {no}) kein Entgelt für eine Lieferung oder Leistung ist",
                       "reason_en": f"the claim (catalogue no. {no}) is no payment for goods or services"}
         else:
             continue
