@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import base_rates, resources
 from .. import case as c
+from ..claim_account import account
 from .rules import Context, Finding, rule
 
 _CENT = Decimal("0.01")
@@ -184,24 +185,13 @@ def _consumer_applicant(case: dict[str, Any]) -> bool:
     return any(c.is_consumer(case.get(key)) for key in ("creditor", "co_creditor"))
 
 
-def _paid(claim: dict[str, Any]) -> Decimal:
-    """What was paid on a claim: ``paid``, else the sum of its ``payments``."""
-    paid = c.money(claim.get("paid"))
-    if paid is not None:
-        return paid
-    payments = claim.get("payments")
-    if isinstance(payments, list):
-        return sum((c.money_or_zero(p.get("amount")) for p in payments if isinstance(p, dict)), Decimal("0"))
-    return Decimal("0")
-
-
 def open_main_claims(case: dict[str, Any], ctx: Context) -> Decimal:
-    """The value of the collection work: the open main claims (amount - paid, never below zero), summed."""
+    """The value of the collection work: the open main claims as the claim account books them, summed."""
     total = Decimal("0")
     for _, claim in ctx.claims(case):
         amount = c.money(claim.get("amount"))
         if amount is not None and amount > 0:
-            total += max(amount - _paid(claim), Decimal("0"))
+            total += account(claim).open
     return total
 
 
