@@ -44,7 +44,6 @@ PENDING: dict[str, str] = {
     "interest_before_due_date": "court-readiness II", "b2b_rate_not_applicable": "court-readiness II",
     "fixed_rate_implausible": "court-readiness II", "collection_and_lawyer_costs": "court-readiness II",
     "collection_costs_above_cap": "court-readiness II", "dunning_fee_implausible": "court-readiness II",
-    "missing_house_number": "court-readiness II", "company_legal_form_missing": "court-readiness II",
     "machine_readable_filing_required": "court-readiness II",
 }
 
