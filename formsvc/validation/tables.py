@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -82,13 +83,13 @@ def _groups(phrase: str) -> list[str]:
     return [g for g in _SEPARATORS.split(fold_words(phrase)) if g]
 
 
-def word_regex(phrases: list[str], *, with_number: list[str] = ()) -> re.Pattern[str]:
+def word_regex(phrases: Sequence[str], *, with_number: Sequence[str] = ()) -> re.Pattern[str]:
     """One pattern matching any phrase as a word in any spacing; ``with_number`` phrases only before a number.
 
     Text must be folded with :func:`fold_words` first. No letter may touch a match on either side,
     so "Postfach" does not hit "Postfachweg" and "B.P." does not hit "Bopstraße".
     """
-    def alternation(items: list[str]) -> str:
+    def alternation(items: Sequence[str]) -> str:
         bodies = {_GAP.join(map(re.escape, _groups(p))) for p in items if _groups(p)}
         return "|".join(sorted(bodies, key=lambda b: (-len(b), b)))
 
