@@ -91,7 +91,8 @@ def test_po_box_of_a_debtors_representative_and_not_of_the_creditor(example_case
 # --- court_costs_not_allowed ---------------------------------------------------------------------
 
 COURT_COSTS = [
-    "Gerichtskosten", "Gerichtskostenvorschuss", "Gerichts-Kosten-Vorschuss", "Mahngerichtskosten", "Gebühr Mahngericht",
+    "Gerichtskosten", "Gerichtskostenvorschuss", "Gerichts-Kosten-Vorschuss", "Mahngerichtskosten",
+    "Gebühr Mahngericht",
     "Kosten gerichtliches Mahnverfahren", "Vorschuss Amtsgericht", "Vorschuss Landgericht Hamburg", "GKG",
     "Gebühr nach GKG", "KV 1100 GKG", "Gebühr nach VV 3305", "Verfahrensgebühr RA", "Anwaltsgebühr Mahnverfahren",
     "Kosten Mahnverfahren", "Gebühren des Gerichts", "Gerichtsgebühr", "Gerichtsgebuehr", "Einzahlung Gerichtskasse",
@@ -100,7 +101,8 @@ COURT_COSTS = [
 NOT_COURT_COSTS = [
     "Gerichtsvollzieherkosten", "Kosten Gerichtsvollzieher Amtsgericht Hamburg", "Mahngebühr", "Mahnkosten",
     "Kosten außergerichtliches Mahnverfahren", "vorgerichtliche Mahnkosten", "Porto Mahnverfahren",
-    "Auslagen Mahnverfahren", "Fahrtkosten", "Kontoführungsgebühr", "Rücklastschriftgebühr", "Auskunft Einwohnermeldeamt",
+    "Auslagen Mahnverfahren", "Fahrtkosten", "Kontoführungsgebühr", "Rücklastschriftgebühr",
+    "Auskunft Einwohnermeldeamt",
     "Gebühr Schufa Holding AG", "Rechnung Müller KG", "Inkassokosten", "Kosten Schiedsverfahren",
     "Bearbeitungsgebühr", "Gutachterkosten",
 ]

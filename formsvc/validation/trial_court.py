@@ -57,32 +57,33 @@ def trial_court_mismatch(case: dict[str, Any], ctx: Context) -> Iterator[Finding
                                      "such as no. 95"}
         return
     if kind in t.familiengericht_types:
-        not_family = [e.no for e in entries if e is not None and not e.has("family")]
+        not_family = list(dict.fromkeys(e.no for e in entries if e is not None and not e.has("family")))
         if not_family:
             nos = ", ".join(map(str, not_family))
             yield "/courts/trial/type", {**params, "reason_de": "das Familiengericht (Art 4) hört nur Familiensachen "
-                                         f"(§ 23a GVG, §§ 111, 266 FamFG); Katalog-Nr. {nos} ist keine",
+                                         f"(§ 23a GVG, §§ 111, 266 FamFG); keine Familiensache: Katalog-Nr. {nos}",
                                          "reason_en": "the Familiengericht (type 4) only hears family matters "
-                                         f"(§ 23a GVG, §§ 111, 266 FamFG); catalogue no. {nos} is none"}
+                                         f"(§ 23a GVG, §§ 111, 266 FamFG); no family matter: no. {nos}"}
         return
-    medical = [e.no for e in entries if e is not None and e.has("medical")]
+    medical = list(dict.fromkeys(e.no for e in entries if e is not None and e.has("medical")))
     if medical and ctx.application_date(case) >= t.medical_landgericht_from:
         if kind not in t.landgericht_types:
-            nos = ", ".join(map(str, medical))
-            yield "/courts/trial/type", {**params, "reason_de": f"Streitigkeiten aus Heilbehandlungen (Katalog-Nr. {nos}) "
-                                         "gehören seit dem 01.01.2026 ohne Rücksicht auf den Streitwert vor das "
-                                         "Landgericht (Art 2; § 71 Abs. 2 Nr. 9 GVG)",
+            nos, since = ", ".join(map(str, medical)), t.medical_landgericht_from
+            yield "/courts/trial/type", {**params, "reason_de": "Streitigkeiten aus Heilbehandlungen "
+                                         f"(Katalog-Nr. {nos}) gehören seit dem {since:%d.%m.%Y} ohne Rücksicht auf "
+                                         "den Streitwert vor das Landgericht (Art 2; § 71 Abs. 2 Nr. 9 GVG)",
                                          "reason_en": f"disputes from medical treatment (no. {nos}) go to the "
-                                         "Landgericht (type 2) whatever the value since 2026-01-01 "
+                                         f"Landgericht (type 2) whatever the value since {since.isoformat()} "
                                          "(§ 71 Abs. 2 Nr. 9 GVG)"}
             return
     if kind in t.kfh_types:
         debtors = case.get("debtors") if isinstance(case.get("debtors"), list) else []
         for i, debtor in enumerate(debtors):
             if isinstance(debtor, dict) and is_merchant(debtor) is False:
-                yield "/courts/trial/type", {**params, "reason_de": f"der {i + 1}. Antragsgegner ist kein eingetragener "
-                                             "Kaufmann; die Kammer für Handelssachen (Art 3) hört nur Ansprüche gegen "
-                                             "Kaufleute aus beiderseitigen Handelsgeschäften (§ 95 Abs. 1 Nr. 1 GVG); "
+                yield "/courts/trial/type", {**params, "reason_de": f"der {i + 1}. Antragsgegner ist kein "
+                                             "eingetragener Kaufmann; die Kammer für Handelssachen (Art 3) hört nur "
+                                             "Ansprüche gegen Kaufleute aus beiderseitigen Handelsgeschäften "
+                                             "(§ 95 Abs. 1 Nr. 1 GVG); "
                                              "zuständig ist je nach Streitwert das Amtsgericht (Art 1) oder die "
                                              "Zivilkammer des Landgerichts (Art 2)",
                                              "reason_en": f"debtor {i + 1} is no registered merchant; the Kammer für "
