@@ -181,14 +181,15 @@ WITH_FORM = [
     "Hansa Logistik AG", "Brückner & Söhne OHG", "Schmidt KG", "Kinderladen Sonnenschein e.V.", "Kinderladen e. V.",
     "Planer Partnerschaft mbB", "Müller & Kollegen PartG mbB", "Huber GbR", "WEG Lindenstraße 7, Leipzig",
     "Wohnungseigentümergemeinschaft Lindenstraße 7", "Volksbank Musterstadt eG", "Sparkasse Musterstadt AöR",
+    "Sparkasse Musterstadt", "Kreissparkasse Köln", "Stadt Leipzig", "Landkreis Harburg", "Universität Hamburg",
     "Allianz SE", "Merck KGaA", "Lebenshilfe gGmbH",
     "Alpenblick GesmbH", "Alpenblick Ges.m.b.H.", "De Vries Design B.V.", "Philips N.V.", "Dupont S.A.",
     "Conseil S.à r.l.", "Conseil Sàrl", "Rossi S.r.l.", "Fiat S.p.A.", "Kowalski Sp. z o.o.", "Kowalski sp. z o. o.",
     "Yılmaz Tekstil A.Ş.", "Yılmaz Ltd. Şti.", "Smith Trading Ltd", "Smith Trading Limited", "Acme Inc.",
     "García y Asociados S.L.", "Stichting Vrienden",
 ]
-WITHOUT_FORM = ["Ökobau Süd", "Sparkasse Musterstadt", "Bäckerei Schäfer", "Agentur Kagel", "Egon Sagel Handel",
-                "Kaiser Logistik", "Sales & Service Partner", "Gmbhaus Vertrieb"]
+WITHOUT_FORM = ["Ökobau Süd", "Bäckerei Schäfer", "Agentur Kagel", "Egon Sagel Handel", "Kaiser Logistik",
+                "Sales & Service Partner", "Gmbhaus Vertrieb", "Sparkassenberatung Nord", "Altstadtgalerie"]
 
 
 @pytest.mark.parametrize("name", WITH_FORM)
@@ -291,18 +292,21 @@ def test_hospital_costs_are_medical(example_case: dict[str, Any]) -> None:
     assert "§ 71 Abs. 2 Nr. 9 GVG" in report.errors[0].message_de and "Katalog-Nr. 13" in report.errors[0].message_de
 
 
-@pytest.mark.parametrize("debtor, objection", [
-    ({"type": "person", "is_consumer": False}, True),      # an unregistered trader is no registered merchant
-    ({"type": "person", "is_consumer": True}, True),
-    ({"type": "company", "name": "Großhandel Fröhlich GmbH"}, False),
-    ({"type": "company", "name": "Möbelhaus Krüger e. K."}, False),
-    ({"type": "company", "name": "Kinderladen Sonnenschein e.V."}, True),
-    ({"type": "company", "name": "Huber & Maier GbR"}, True),
-    ({"type": "company", "name": "WEG Lindenstraße 7"}, True),
-    ({"type": "company", "name": "De Vries Design B.V."}, False),
-    ({"type": "company", "name": "Fröhlich Handel"}, False),  # no form: not judged (company_legal_form_missing warns)
+@pytest.mark.parametrize("debtor, merchant", [
+    ({"type": "person", "is_consumer": False}, False),     # an unregistered trader is no registered merchant
+    ({"type": "person", "is_consumer": True}, False),
+    ({"type": "company", "name": "Großhandel Fröhlich GmbH"}, True),
+    ({"type": "company", "name": "Möbelhaus Krüger e. K."}, True),
+    ({"type": "company", "name": "Stadtwerke Musterstadt GmbH"}, True),
+    ({"type": "company", "name": "Kinderladen Sonnenschein e.V."}, False),
+    ({"type": "company", "name": "Huber & Maier GbR"}, False),
+    ({"type": "company", "name": "WEG Lindenstraße 7"}, False),
+    ({"type": "company", "name": "Stadt Leipzig"}, False),
+    ({"type": "company", "name": "De Vries Design B.V."}, True),
+    ({"type": "company", "name": "Kreissparkasse Köln"}, None),  # names its bearer, does not decide
+    ({"type": "company", "name": "Fröhlich Handel"}, None),  # no form: not judged (company_legal_form_missing warns)
 ])
-def test_kammer_fuer_handelssachen_only_against_merchants(debtor: dict[str, Any], objection: bool) -> None:
+def test_kammer_fuer_handelssachen_only_against_merchants(debtor: dict[str, Any], merchant: bool | None) -> None:
     """§ 95 Abs. 1 Nr. 1 GVG: the KfH hears claims against registered merchants only."""
     case = sample("07")
     case["courts"]["trial"]["type"] = 3
@@ -314,8 +318,8 @@ def test_kammer_fuer_handelssachen_only_against_merchants(debtor: dict[str, Any]
     if debtor["type"] == "person":
         party.pop("representatives", None)
         party.update(salutation="herr", first_name="Fritz", last_name="Fröhlich")
-    assert (TRIAL in codes(case)) is objection
-    assert is_merchant(party) is (None if debtor.get("name") == "Fröhlich Handel" else not objection)
+    assert is_merchant(party) is merchant
+    assert (TRIAL in codes(case)) is (merchant is False)
 
 
 def test_familiengericht_is_always_refused_with_the_shipped_catalogue() -> None:
