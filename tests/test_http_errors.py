@@ -134,11 +134,12 @@ def test_right_key_and_public_health(keyed_client: Any, example_case: dict[str, 
 
 
 def test_catalog_endpoint(client: Any) -> None:
-    """GET /v1/catalog lists the entries with their requirements, trial court and source."""
+    """GET /v1/catalog lists the entries with their requirements, trial court, flags and source."""
     response = client.get("/v1/catalog")
     assert response.status_code == 200
     entries = {e["no"]: e for e in response.get_json()["entries"]}
-    assert entries[19]["requires"] == ["object_location"]
+    assert entries[19]["requires"] == ["object_location", "period"]  # rent for months needs its period (1.1)
+    assert set(entries[19]["flags"]) == {"needs_period"} and set(entries[2]["flags"]) == {"medical"}
     assert entries[19]["trial_court"] == "any_value_amtsgericht"
     assert entries[95]["trial_court"] == "sozialgericht"
     assert entries[28]["label"].startswith("Schadenersatz") and all(e["source"] for e in entries.values())

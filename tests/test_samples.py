@@ -39,7 +39,6 @@ PENDING: dict[str, str] = {
     "letter_sender_incomplete": "letters issue (letters from the creditor's lawyer or collection agency)",
     "dunning_court_mismatch": "court-readiness II",
     "dunning_court_filled_in": "court-readiness II", "foreign_service_not_available": "court-readiness II",
-    "missing_house_number": "court-readiness II", "company_legal_form_missing": "court-readiness II",
     "machine_readable_filing_required": "court-readiness II",
 }
 

@@ -16,7 +16,7 @@ from ..claim_account import account, dated_payments, paid_total
 from ..formatting import amount_de as fmt_money
 from .court_rules import given
 from .rules import Context, Finding, rule
-from .tables import fold, tables
+from .tables import fold_label, tables
 
 
 def _fmt(day: dt.date) -> str:
@@ -31,6 +31,12 @@ def _interest(claim: dict[str, Any]) -> dict[str, Any]:
 def _requires(ctx: Context, claim: dict[str, Any]) -> frozenset[str]:
     entry = ctx.catalog.get(claim.get("catalog_no"))
     return entry.requires if entry else frozenset()
+
+
+def _flagged(ctx: Context, claim: dict[str, Any], flag: str) -> bool:
+    """True when the claim's catalogue entry carries ``flag`` (catalog.FLAGS)."""
+    entry = ctx.catalog.get(claim.get("catalog_no"))
+    return entry is not None and entry.has(flag)
 
 
 @rule("unknown_catalog_no")
@@ -79,9 +85,9 @@ def object_location_required(case: dict[str, Any], ctx: Context) -> Iterator[Fin
 
 @rule("period_required")
 def period_required(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """A catalogue number that needs a period (e.g. no. 70) without start and end."""
+    """An entry flagged ``needs_period`` (rent for months no. 17, 19; Kita fees no. 70) without start and end."""
     for path, claim in ctx.claims(case):
-        if "period" in _requires(ctx, claim):
+        if _flagged(ctx, claim, "needs_period"):
             for key in ("date", "period_end"):
                 if claim.get(key) is None:
                     yield f"{path}/{key}", {"no": claim.get("catalog_no")}
@@ -272,12 +278,13 @@ def consumer_interest_above_statutory(case: dict[str, Any], ctx: Context) -> Ite
 
 @rule("consumer_credit_details_required")
 def consumer_credit_details_required(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """A loan (no. 4) to a consumer without contract date and effective annual rate."""
+    """A contract under §§ 491-508 BGB (entries flagged ``consumer_credit``: loan no. 4, leasing/Mietkauf no. 15)
+    against a consumer without contract date and effective annual rate (§ 690 Abs. 1 Nr. 3 ZPO)."""
     debtors = case.get("debtors")
     if not isinstance(debtors, list) or not any(c.is_consumer(d) for d in debtors):
         return
     for path, claim in ctx.claims(case):
-        if "consumer_credit" not in _requires(ctx, claim):
+        if not _flagged(ctx, claim, "consumer_credit"):
             continue
         details = claim.get("consumer_credit")
         if not isinstance(details, dict) or all(details.get(k) is None for k in ("contract_date", "effective_rate")):
@@ -319,14 +326,12 @@ def _labelled_costs(case: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]
 
 @rule("court_costs_not_allowed")
 def court_costs_not_allowed(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """A cost label that names the court's fees or the attorney's fees for this procedure."""
-    words = tables().court_cost_words
+    """A cost label that names fees or advances of the court or of this procedure, or the attorney's fees for it."""
+    pattern = tables().court_costs
     for path, item in _labelled_costs(case):
         label = item.get("label")
-        if isinstance(label, str):
-            folded = fold(label)
-            if any(word in folded for word in words):
-                yield f"{path}/label", {"label": label}
+        if isinstance(label, str) and pattern.search(fold_label(label)):
+            yield f"{path}/label", {"label": label}
 
 
 @rule("cost_label_required")

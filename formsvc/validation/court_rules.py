@@ -17,7 +17,7 @@ from schwifty import BIC, IBAN
 
 from .. import case as c
 from .rules import Context, Finding, rule
-from .tables import tables
+from .tables import fold_words, tables
 
 ADDRESS_FIELDS = ("street", "postal_code", "city")
 _DE_POSTAL_CODE = re.compile(r"[0-9]{5}")
@@ -128,7 +128,11 @@ def invalid_postal_code(case: dict[str, Any], ctx: Context) -> Iterator[Finding]
 
 @rule("po_box_address")
 def po_box_address(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """A debtor's (or the debtor's representative's) street line is a Postfach: no service there."""
+    """A debtor's (or the debtor's representative's) street line is a Postfach: no service there.
+
+    The words (every spelling in the eight letter languages) are data: ``po_box_patterns`` in
+    validation_rules.json, matched as words, never as parts of a street name.
+    """
     pattern = tables().po_box
     debtors = case.get("debtors")
     if not isinstance(debtors, list):
@@ -142,7 +146,7 @@ def po_box_address(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             places += [(f"/debtors/{i}/representatives/{j}", r) for j, r in enumerate(reps) if isinstance(r, dict)]
         for path, holder in places:
             street = c.get(holder, "address", "street")
-            if isinstance(street, str) and pattern.search(street):
+            if isinstance(street, str) and pattern.search(fold_words(street)):
                 yield f"{path}/address/street", {}
 
 

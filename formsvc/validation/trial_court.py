@@ -1,9 +1,13 @@
 """The trial court for the contested stage (``trial_court_mismatch``).
 
-Value limit of the Amtsgericht by application date, catalogue entries the
-Amtsgericht hears whatever the value, and entries that belong before the
-Sozialgericht — numbers in ``validation_rules.json``, entry attributes in the
-catalogue (``trial_court``), nothing hard-coded here.
+Checked in this order, one objection at most: entries that belong before the
+Sozialgericht; the Familiengericht only for family matters (catalogue flag
+``family``); from 2026-01-01 claims from medical treatment (flag ``medical``)
+only at the Landgericht whatever the value (§ 71 Abs. 2 Nr. 9 GVG); the Kammer
+für Handelssachen only against registered merchants (§ 95 Abs. 1 Nr. 1 GVG);
+then the value limit of the Amtsgericht by application date and the entries the
+Amtsgericht hears whatever the value. Numbers in ``validation_rules.json``,
+entry attributes and flags in the catalogue, nothing hard-coded here.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import case as c
+from .party_rules import is_merchant
 from .rules import Context, Finding, rule
 from .tables import tables
 
@@ -51,6 +56,43 @@ def trial_court_mismatch(case: dict[str, Any], ctx: Context) -> Iterator[Finding
                                      "reason_en": "the Sozialgericht (type 5) only hears social-law claims "
                                      "such as no. 95"}
         return
+    if kind in t.familiengericht_types:
+        not_family = list(dict.fromkeys(e.no for e in entries if e is not None and not e.has("family")))
+        if not_family:
+            nos = ", ".join(map(str, not_family))
+            yield "/courts/trial/type", {**params, "reason_de": "das Familiengericht (Art 4) hört nur Familiensachen "
+                                         f"(§ 23a GVG, §§ 111, 266 FamFG); keine Familiensache: Katalog-Nr. {nos}",
+                                         "reason_en": "the Familiengericht (type 4) only hears family matters "
+                                         f"(§ 23a GVG, §§ 111, 266 FamFG); no family matter: no. {nos}"}
+        return
+    medical = list(dict.fromkeys(e.no for e in entries if e is not None and e.has("medical")))
+    if medical and ctx.application_date(case) >= t.medical_landgericht_from:
+        if kind not in t.landgericht_types:
+            nos, since = ", ".join(map(str, medical)), t.medical_landgericht_from
+            yield "/courts/trial/type", {**params, "reason_de": "Streitigkeiten aus Heilbehandlungen "
+                                         f"(Katalog-Nr. {nos}) gehören seit dem {since:%d.%m.%Y} ohne Rücksicht auf "
+                                         "den Streitwert vor das Landgericht (Art 2; § 71 Abs. 2 Nr. 9 GVG)",
+                                         "reason_en": f"disputes from medical treatment (no. {nos}) go to the "
+                                         f"Landgericht (type 2) whatever the value since {since.isoformat()} "
+                                         "(§ 71 Abs. 2 Nr. 9 GVG)"}
+            return
+    if kind in t.kfh_types:
+        debtors = case.get("debtors") if isinstance(case.get("debtors"), list) else []
+        for i, debtor in enumerate(debtors):
+            if isinstance(debtor, dict) and is_merchant(debtor) is False:
+                yield "/courts/trial/type", {**params, "reason_de": f"der {i + 1}. Antragsgegner ist kein "
+                                             "eingetragener Kaufmann; die Kammer für Handelssachen (Art 3) hört nur "
+                                             "Ansprüche gegen Kaufleute aus beiderseitigen Handelsgeschäften "
+                                             "(§ 95 Abs. 1 Nr. 1 GVG); "
+                                             "zuständig ist je nach Streitwert das Amtsgericht (Art 1) oder die "
+                                             "Zivilkammer des Landgerichts (Art 2)",
+                                             "reason_en": f"debtor {i + 1} is no registered merchant; the Kammer für "
+                                             "Handelssachen (type 3) only hears claims against merchants from "
+                                             "transactions commercial for both sides (§ 95 (1) no. 1 GVG); by value "
+                                             "the Amtsgericht (type 1) or the Landgericht's civil chamber (type 2)"}
+                return
+    if medical and ctx.application_date(case) >= t.medical_landgericht_from:
+        return  # the Landgericht hears it whatever the value
     if kind in t.amtsgericht_any_value_types or not claims:
         return
     amounts = [c.money(claim.get("amount")) for claim in claims]
