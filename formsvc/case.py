@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -33,20 +34,76 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def loads(text: str | bytes) -> Any:
-    """Parse JSON with exact decimals; raise :class:`MalformedJSON` with the position."""
+BOM = "\ufeff"
+#: A JSON escape of half a UTF-16 surrogate pair: only then can a decoded string hold a lone surrogate.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def decode_utf8(data: bytes) -> str:
+    """Bytes as UTF-8 text, strictly (a leading BOM is dropped); :class:`MalformedJSON` names the bad byte."""
     try:
-        return json.loads(text, parse_float=_parse_float, parse_constant=_refuse_constant)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise MalformedJSON(f"Invalid JSON: the body is not UTF-8 (RFC 8259): byte 0x{data[exc.start]:02X} at offset {exc.start} "
+                            f"(line {line}) is no UTF-8 sequence. Send the case as UTF-8 text.") from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON with exact decimals; raise :class:`MalformedJSON` with the position.
+
+    Bytes must be UTF-8 (``json`` itself would let raw surrogate bytes through);
+    a string that holds half a surrogate pair (``"\\ud800"``) is refused with
+    its JSON Pointer, since no document can print it.
+    """
+    if isinstance(text, (bytes, bytearray)):
+        text = decode_utf8(bytes(text))
+    try:
+        value = json.loads(text, parse_float=_parse_float, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise MalformedJSON(f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedJSON(f"Invalid JSON: {exc}") from None
+    if SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(value, "")
+    return value
+
+
+def _refuse_lone_surrogates(value: Any, path: str) -> None:
+    """Raise :class:`MalformedJSON` at the first string (key or value) holding a lone surrogate."""
+    stack = [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            _check_text(node, where)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                pointer = f"{where}/{_escape_pointer(key)}"
+                _check_text(key, pointer)
+                stack.append((item, pointer))
+        elif isinstance(node, list):
+            stack.extend((item, f"{where}/{i}") for i, item in enumerate(node))
+
+
+def _check_text(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        shown = where.encode("utf-8", "backslashreplace").decode("ascii", "replace") or "/"
+        raise MalformedJSON(f"Invalid JSON text at {shown}: \\u{ord(text[exc.start]):04x} is half of a UTF-16 "
+                            "surrogate pair, not a character. Send the character itself, or both halves "
+                            "of the pair.", path=shown) from None
+
+
+def _escape_pointer(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 def iter_ndjson(text: str | bytes) -> Iterator[Any]:
-    """Parse newline-delimited JSON, one case per non-empty line."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8")
+    """Parse newline-delimited JSON, one case per non-empty line (UTF-8; errors name the line)."""
+    if isinstance(text, (bytes, bytearray)):
+        text = decode_utf8(bytes(text))
     for lineno, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:

@@ -7,7 +7,8 @@ knows about Flask.
 
     FormsvcError
     ├── InputError                     the request or file could not be read as a case
-    │   ├── MalformedJSON              the body is not JSON (HTTP 400)
+    │   ├── MalformedJSON              the body is not JSON, not UTF-8, or holds no characters (HTTP 400)
+    │   ├── MalformedBody              the body's framing is broken: bad chunks, cut short (HTTP 400)
     │   ├── UnsupportedMediaType       the body is not declared as JSON/NDJSON (HTTP 415)
     │   ├── PayloadTooLarge            the body exceeds the configured size limit (HTTP 413)
     │   ├── BadParameter               a query parameter or option has an invalid value (HTTP 400)
@@ -47,6 +48,10 @@ class InputError(FormsvcError):
 
 class MalformedJSON(InputError):
     status, code, title = 400, "malformed_json", "The body is not valid JSON"
+
+
+class MalformedBody(InputError):
+    status, code, title = 400, "malformed_body", "The request body could not be read"
 
 
 class UnsupportedMediaType(InputError):

@@ -5,10 +5,11 @@ import json
 from typing import Any
 
 from flask import Response, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..case import iter_ndjson, loads
 from ..config import Settings
-from ..errors import BadParameter, MalformedJSON, PayloadTooLarge, UnsupportedMediaType
+from ..errors import BadParameter, MalformedBody, MalformedJSON, PayloadTooLarge, UnsupportedMediaType
 from ..rendered import RenderedDocument
 
 JSON_TYPES = {"application/json"}
@@ -20,17 +21,56 @@ def settings() -> Settings:
     return current_app.extensions["formsvc"]["settings"]
 
 
+READ_CHUNK = 64 * 1024
+FRAMING_FIX = "Send the whole body with a correct Content-Length, or as well-formed chunks."
+
+
 def read_body(limit: int, allowed: set[str]) -> tuple[bytes, str]:
-    """The raw body, checked against the allowed content types and ``limit`` bytes."""
+    """The raw body, checked against the allowed content types and ``limit`` bytes.
+
+    The one place request bodies are read. It reads at most ``limit`` + 1 bytes
+    itself, so a chunked body (no Content-Length) over the limit is a 413, never
+    cut silently; broken framing (a bad chunk size, a body shorter than its
+    Content-Length) is a 400 naming the problem, never a 500.
+    """
     mimetype = request.mimetype or ""
     if mimetype not in allowed and not (mimetype.endswith("+json") and "application/json" in allowed):
         raise UnsupportedMediaType(f"Content-Type must be one of: {', '.join(sorted(allowed))} (got {mimetype or 'none'}).")
+    too_large = PayloadTooLarge(f"The body may be at most {limit} bytes.")
     if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"The body may be at most {limit} bytes.")
-    data = request.get_data(cache=True)
-    if len(data) > limit:
-        raise PayloadTooLarge(f"The body may be at most {limit} bytes.")
+        raise too_large
+    cached = getattr(g, "formsvc_body", None)
+    if cached is not None:
+        return cached, mimetype
+    parts, size = [], 0
+    try:
+        while True:
+            chunk = request.stream.read(min(READ_CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+    except (RequestEntityTooLarge, PayloadTooLarge):
+        raise too_large from None
+    except Exception as exc:  # noqa: BLE001 - whatever the server's body reader raises is broken framing
+        raise MalformedBody(f"The request body could not be read ({_framing_problem(exc)}). {FRAMING_FIX}") from None
+    declared = request.content_length
+    if declared is not None and size != declared:
+        raise MalformedBody(f"The request body ended after {size} of the {declared} bytes its Content-Length "
+                            f"announced. {FRAMING_FIX}")
+    g.formsvc_body = data = b"".join(parts)
     return data, mimetype
+
+
+def _framing_problem(exc: Exception) -> str:
+    """What went wrong with the body's framing, in a few words (never body content)."""
+    name = type(exc).__name__
+    return {"InvalidChunkSize": "a chunk size is not a hexadecimal number",
+            "ChunkMissingTerminator": "a chunk does not end with CRLF",
+            "NoMoreData": "the body ended early", "ClientDisconnected": "the body ended before its Content-Length",
+            }.get(name, "the body ended early or its framing is broken")
 
 
 def read_case() -> Any:
