@@ -38,8 +38,7 @@ SPEC_FILES = ("objections.md", "objections-1.1.md")
 PENDING: dict[str, str] = {
     "letter_sender_incomplete": "letters issue (letters from the creditor's lawyer or collection agency)",
     "claim_fully_paid": "court-readiness II", "claim_not_yet_due": "court-readiness II",
-    "counter_performance_outstanding": "court-readiness II", "dunning_court_mismatch": "court-readiness II",
-    "dunning_court_filled_in": "court-readiness II", "foreign_service_not_available": "court-readiness II",
+    "counter_performance_outstanding": "court-readiness II",
     "interest_start_in_future": "court-readiness II", "base_rate_points_with_mode": "court-readiness II",
     "interest_before_due_date": "court-readiness II", "b2b_rate_not_applicable": "court-readiness II",
     "fixed_rate_implausible": "court-readiness II", "collection_and_lawyer_costs": "court-readiness II",
