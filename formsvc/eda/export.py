@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import case as c
 from ..config import Settings
+from ..courts import with_dunning_court
 from ..errors import ConflictError
 from ..validation import Report, validate
 from ..validation.report import Objection
@@ -54,7 +55,8 @@ def export(cases: Callable[[], Iterable[dict[str, Any]]], case_ids: list[str], *
     temp = out_dir / f".{reservation.file_name}.{reservation.export_id}.part"
     try:
         with open(temp, "xb") as out:
-            summary = write_eda(cases(), out, eda_id=reservation.eda_id, created=created or c.today(),
+            filled = (with_dunning_court(case) for case in cases())  # dunning_court_filled_in: the court goes in
+            summary = write_eda(filled, out, eda_id=reservation.eda_id, created=created or c.today(),
                                 settings=settings)
             out.flush()
             os.fsync(out.fileno())

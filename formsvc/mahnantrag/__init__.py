@@ -12,6 +12,7 @@ import re
 from typing import Any, Literal
 
 from ..config import Settings
+from ..courts import with_dunning_court
 from ..rendered import RenderedDocument
 from ..validation import ensure_valid
 from .document import build_html, write_pdf
@@ -31,6 +32,7 @@ def render(case: Any, *, settings: Settings | None = None, fmt: Format = "pdf",
            flatten: bool = False) -> RenderedDocument:
     """Validate ``case`` for court and render the application as PDF or HTML."""
     report = ensure_valid(case, "court", settings=settings)
+    case = with_dunning_court(case)  # an absent dunning court the tables decide is filled in (dunning_court_filled_in)
     values = map_case(case)
     if fmt == "html":
         data = build_html(case, values, "html").encode("utf-8")

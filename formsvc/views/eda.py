@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, send_file
 
 from ..case import iter_ndjson, loads, today
+from ..courts import with_dunning_court
 from ..errors import BadParameter, CaseRejected, PayloadTooLarge
 from ..eda.export import check_case, export
 from ..eda.ledger import Ledger
@@ -117,7 +118,8 @@ def render_eda() -> Any:
 def _preview(cases: list[Any], run: Any) -> Any:
     """The file as it would be written, with EDA-ID 000 and without touching the ledger."""
     buffer = io.BytesIO()
-    summary = write_eda(cases, buffer, eda_id=PREVIEW_ID, created=today(), settings=run)
+    filled = [with_dunning_court(case) for case in cases]  # as the export writes them
+    summary = write_eda(filled, buffer, eda_id=PREVIEW_ID, created=today(), settings=run)
     name = f"VORSCHAU-{file_name(run.eda_prefix, PREVIEW_ID)}"
     return document(buffer.getvalue(), "application/octet-stream", name, inline=False,
                     headers={"X-EDA-ID": f"{PREVIEW_ID:03d}", "X-EDA-Applications": str(summary.applications),
