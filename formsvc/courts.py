@@ -59,9 +59,10 @@ REGION_NAMES: dict[str, tuple[str, str]] = {
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _AG_PREFIX = re.compile(r"^\s*ag\b\.?", re.IGNORECASE)
-#: What may follow a court's name in a case ("Amtsgericht Coburg – Mahngericht –"), after normalising.
-_NAME_SUFFIXES = ("", "mahngericht", "zentralesmahngericht", "mahnabteilung", "zentralemahnabteilung",
-                  "gemeinsamesmahngericht")
+#: How what may follow a court's name in a case starts ("Amtsgericht Coburg – Mahngericht –",
+#: "Amtsgericht Aschersleben, Dienstort Staßfurt"), after normalising.
+_NAME_SUFFIXES = ("mahngericht", "zentralesmahngericht", "mahnabteilung", "zentralemahnabteilung",
+                  "gemeinsamesmahngericht", "zweigstelle", "dienstort", "dienstgebaeude")
 _DE_POSTAL_CODE = re.compile(r"[0-9]{5}")
 
 
@@ -156,9 +157,9 @@ def match_court(name: Any) -> Court | None:
     court = by_name.get(norm)
     if court is not None:
         return court
-    for suffix in _NAME_SUFFIXES[1:]:
-        if norm.endswith(suffix) and norm[: -len(suffix)] in by_name:
-            return by_name[norm[: -len(suffix)]]
+    for known in sorted(by_name, key=len, reverse=True):  # "Amtsgericht Coburg – Zentrales Mahngericht –"
+        if norm.startswith(known) and norm[len(known):].startswith(_NAME_SUFFIXES):
+            return by_name[known]
     return None
 
 

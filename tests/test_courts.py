@@ -113,6 +113,10 @@ def test_every_region_has_one_court_and_names_are_unique() -> None:
     ("amtsgericht hamburg-altona", "hamburg_altona"), ("AG Hünfeld", "huenfeld"), ("Amtsgericht Huenfeld", "huenfeld"),
     ("Amtsgericht Coburg – Mahngericht –", "coburg"), ("AG Berlin-Wedding", "wedding"),
     ("Amtsgericht Aschersleben - Zweigstelle Staßfurt", "aschersleben"), ("AG. Uelzen", "uelzen"),
+    ("Amtsgericht Hamburg-Altona – Gemeinsames Mahngericht der Länder Hamburg und Mecklenburg-Vorpommern –",
+     "hamburg_altona"),
+    ("Zentrales Mahngericht Berlin-Brandenburg beim Amtsgericht Wedding", "wedding"),
+    ("Amtsgericht Stuttgart – Zentrales Mahngericht –", "stuttgart"),
 ])
 def test_court_names_match_after_normalising(name: str, key: str) -> None:
     """"AG"/"Amtsgericht", case, umlauts, spaces, hyphens and a "Mahngericht" suffix do not matter."""
@@ -120,7 +124,8 @@ def test_court_names_match_after_normalising(name: str, key: str) -> None:
     assert court is not None and court.key == key
 
 
-@pytest.mark.parametrize("name", ["Amtsgericht Hamburg-Mitte", "Landgericht Hagen", "Hagen", "", None])
+@pytest.mark.parametrize("name", ["Amtsgericht Hamburg-Mitte", "Landgericht Hagen", "Hagen", "", None,
+                                  "Amtsgericht Hagenow", "Amtsgericht Mayen-Koblenz"])
 def test_other_names_match_no_court(name: Any) -> None:
     """Another court, or no name: no match."""
     assert match_court(name) is None
