@@ -31,6 +31,11 @@ LAND_CODES = {
     "70173": "BW", "80331": "BY", "10115": "BE", "14467": "BB", "03046": "BB", "28195": "HB", "20095": "HH",
     "60311": "HE", "34117": "HE", "19053": "MV", "18055": "MV", "30159": "NI", "26122": "NI", "55116": "RP",
     "66111": "SL", "01067": "SN", "39104": "ST", "06108": "ST", "24103": "SH", "99084": "TH", "07743": "TH",
+    "55252": "HE",  # Mainz-Kastel: a Mainz postal code, but part of Wiesbaden
+    "68519": "HE",  # Viernheim, beside Mannheim (BW)
+    "27568": "HB",  # Bremerhaven, inside Niedersachsen
+    "21029": "HH",  # Hamburg-Bergedorf; 21502 Geesthacht next door is SH
+    "21502": "SH",
 }
 
 #: NRW: the OLG district follows the Landgericht district (Kreis level), not the Regierungsbezirk.
