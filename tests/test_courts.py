@@ -248,3 +248,14 @@ def test_eda_export_carries_the_filled_in_court(tmp_path: Path) -> None:
     court = parsed["applications"][0]["dunning_court"]
     assert (court["name"], court["street"], court["postal_code"], court["city"]) == (
         "Amtsgericht Hamburg-Altona", "Max-Brauer-Allee 89", "22765", "Hamburg")
+
+
+def test_mismatch_on_a_border_names_both_possible_courts() -> None:
+    """A creditor at 22145 (Hamburg / Schleswig-Holstein) at AG Coburg: refused, both possible courts named."""
+    case = load_case(EXAMPLE)
+    case["creditor"]["address"]["postal_code"] = "22145"
+    case["courts"]["dunning"]["name"] = "Amtsgericht Coburg"
+    (objection,) = validate(case, "court").objections
+    assert (objection.code, objection.path) == ("dunning_court_mismatch", "/courts/dunning/name")
+    assert "Amtsgericht Hamburg-Altona oder Amtsgericht Schleswig" in objection.message_de
+    assert "Amtsgericht Hamburg-Altona or Amtsgericht Schleswig" in objection.message_en

@@ -46,11 +46,13 @@ def dunning_court_mismatch(case: dict[str, Any], ctx: Context) -> Iterator[Findi
     given = match_court(name)
     if decision.court is not None:
         if given != decision.court:
-            yield "/courts/dunning/name", {"value": name, "competent": decision.court.name,
+            yield "/courts/dunning/name", {"value": name, "competent_de": decision.court.name,
+                                           "competent_en": decision.court.name,
                                            "why_de": decision.why_de, "why_en": decision.why_en}
     elif decision.candidates and given not in decision.candidates:
-        yield "/courts/dunning/name", {"value": name,
-                                       "competent": " oder ".join(x.name for x in decision.candidates),
+        names = [x.name for x in decision.candidates]
+        yield "/courts/dunning/name", {"value": name, "competent_de": " oder ".join(names),
+                                       "competent_en": " or ".join(names),
                                        "why_de": decision.why_de, "why_en": decision.why_en}
 
 
