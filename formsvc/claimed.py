@@ -16,6 +16,8 @@ them), and the interest line is moved to where interest still runs:
   dropped; the interest it bore was settled or is reported by the validator.
 
 A case without ``paid`` or ``payments`` is returned as it is (no copy).
+:func:`court_case` adds the competent dunning court where the case has none
+(:mod:`formsvc.courts`); the application and the EDA writer use it.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from typing import Any
 
 from . import case as c
 from .claim_account import ClaimAccount, account
+from .courts import with_dunning_court
 
 
 def _has_payments(claim: Any) -> bool:
@@ -62,3 +65,9 @@ def claimed_case(case: dict[str, Any]) -> dict[str, Any]:
     out = dict(case)
     out["claims"] = [claimed_claim(claim) if _has_payments(claim) else claim for claim in claims]
     return out
+
+
+def court_case(case: dict[str, Any]) -> dict[str, Any]:
+    """The case as the court documents state it: open amounts, and the competent dunning court
+    filled in when ``courts.dunning`` is absent and the court tables decide it (``dunning_court_filled_in``)."""
+    return claimed_case(with_dunning_court(case))

@@ -39,8 +39,9 @@ def test_html_format(client, example_case):
 
 
 def test_court_objection_is_422_without_pdf(client, example_case):
-    """A case without dunning court is rejected with 422 problem+json naming the code and path; no PDF."""
+    """A case without a dunning court the tables can decide is rejected with 422 problem+json; no PDF."""
     del example_case["courts"]["dunning"]
+    example_case["creditor"]["address"]["postal_code"] = "22145"  # Hamburg / Schleswig-Holstein: not decided
     response = client.post("/v1/render/mahnantrag", json=example_case)
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
@@ -96,6 +97,7 @@ def test_cli_rejected_case_exits_1_and_writes_nothing(runner, tmp_path):
     """A rejected case prints the objection, exits 1 and leaves no output file."""
     case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     del case["courts"]["dunning"]
+    case["creditor"]["address"]["postal_code"] = "22145"  # the court tables cannot fill the court in
     work = tmp_path / "work"
     work.mkdir()
     source, out = work / "case.json", work / "antrag.pdf"

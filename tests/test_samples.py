@@ -37,8 +37,6 @@ SPEC_FILES = ("objections.md", "objections-1.1.md")
 #: Codes of the spec not built yet, each with the issue that brings it. Shrinks to nothing.
 PENDING: dict[str, str] = {
     "letter_sender_incomplete": "letters issue (letters from the creditor's lawyer or collection agency)",
-    "dunning_court_mismatch": "court-readiness II",
-    "dunning_court_filled_in": "court-readiness II", "foreign_service_not_available": "court-readiness II",
     "machine_readable_filing_required": "court-readiness II",
 }
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import IO, Any
 
 from .. import case as c
-from ..claimed import claimed_case
+from ..claimed import court_case
 from ..config import Settings
 from ..errors import CaseRejected
 from ..validation.messages import make
@@ -233,8 +233,8 @@ class EdaWriter:
         return groups
 
     def add(self, case: dict[str, Any]) -> None:
-        """Write the records of one application, claiming only what is open (:func:`claimed_case`)."""
-        case = claimed_case(case)
+        """Write the records of one application as the court documents state it (:func:`court_case`)."""
+        case = court_case(case)
         summary = self.summary
         summary.applications += 1
         computed = self._computed

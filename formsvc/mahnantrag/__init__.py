@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from ..claimed import claimed_case
+from ..claimed import court_case
 from ..config import Settings
 from ..rendered import RenderedDocument
 from ..validation import ensure_valid
@@ -32,7 +32,7 @@ def render(case: Any, *, settings: Settings | None = None, fmt: Format = "pdf",
            flatten: bool = False) -> RenderedDocument:
     """Validate ``case`` for court and render the application as PDF or HTML."""
     report = ensure_valid(case, "court", settings=settings)
-    claimed = claimed_case(case)
+    claimed = court_case(case)  # open amounts only; an absent dunning court the tables decide is filled in
     values = map_case(claimed)
     if fmt == "html":
         data = build_html(claimed, values, "html").encode("utf-8")

@@ -16,11 +16,11 @@ from typing import Any
 from schwifty import BIC, IBAN
 
 from .. import case as c
+from .. import resources
 from .rules import Context, Finding, rule
 from .tables import fold_words, tables
 
 ADDRESS_FIELDS = ("street", "postal_code", "city")
-_DE_POSTAL_CODE = re.compile(r"[0-9]{5}")
 
 
 def given(value: Any) -> bool:
@@ -118,12 +118,26 @@ def _postal_codes(case: dict[str, Any], ctx: Context) -> Iterator[tuple[str, Any
             yield f"/courts/{court}/postal_code", place.get("postal_code"), "DE"
 
 
+@lru_cache(maxsize=1)
+def postal_code_formats() -> dict[str, tuple[re.Pattern[str], str, str, str]]:
+    """Country -> (compiled format, German and English description, example) from postal_code_formats.json."""
+    raw = resources.data("postal_code_formats.json")["formats"]
+    return {country: (re.compile(entry["regex"]), entry["de"], entry["en"], entry["example"])
+            for country, entry in raw.items()}
+
+
 @rule("invalid_postal_code")
 def invalid_postal_code(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """A German postal code that is not exactly five digits."""
+    """A postal code that does not have its country's format (countries of the format table only)."""
+    formats = postal_code_formats()
     for path, code, country in _postal_codes(case, ctx):
-        if country == "DE" and isinstance(code, str) and given(code) and not _DE_POSTAL_CODE.fullmatch(code):
-            yield path, {"value": code}
+        entry = formats.get(country)
+        if entry is None or not isinstance(code, str) or not given(code):
+            continue
+        pattern, form_de, form_en, example = entry
+        if not pattern.fullmatch(code.strip() if country != "DE" else code):
+            yield path, {"value": code, "country": country, "format_de": form_de, "format_en": form_en,
+                         "example": example}
 
 
 @rule("po_box_address")
@@ -268,7 +282,11 @@ def _court_gaps(case: dict[str, Any], court: str, keys: tuple[str, ...]) -> Iter
 
 @rule("missing_dunning_court")
 def missing_dunning_court(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
-    """No dunning court, or one without name, postal code or city."""
+    """No dunning court that the tables could fill in, or one without name, postal code or city."""
+    from .dunning_court import dunning_court_decided  # the court tables decide whether it can be filled in
+
+    if dunning_court_decided(case, ctx):
+        return  # dunning_court_filled_in reports the court the outputs carry
     yield from _court_gaps(case, "dunning", ("name", "postal_code", "city"))
 
 

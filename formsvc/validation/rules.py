@@ -88,7 +88,8 @@ class Context:
 def run(case: dict[str, Any], profiles: tuple[str, ...], *, settings: Settings | None = None,
         today: dt.date | None = None) -> Iterator[Objection]:
     """Apply every rule whose profile is in ``profiles``."""
-    from . import claim_rules, court_rules, interest_cost_rules, party_rules, trial_court  # noqa: F401  (registers)
+    from . import (claim_rules, court_rules, dunning_court, interest_cost_rules,  # noqa: F401  (registers)
+                   party_rules, trial_court)
     from ..eda import checks as _eda_checks  # noqa: F401  (layout-driven eda rules, registered last)
 
     ctx = Context(settings=settings, today=today or c.today())
