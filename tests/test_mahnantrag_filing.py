@@ -206,6 +206,26 @@ def test_signature_date_defaults_with_the_application_date() -> None:
     assert f'id="signature-date">{today().strftime("%d.%m.%Y")}</span>' in html
 
 
+@pytest.mark.parametrize("flatten", [False, True], ids=["editable", "flattened"])
+def test_long_signature_values_stay_inside_their_slots(flatten: bool) -> None:
+    """An attorney name and city of 200 characters print smaller and cut with "…" inside their slots."""
+    import pypdfium2
+
+    case = load_case(LAW_FIRM)
+    case["attorney"]["name"] = ("Kanzlei Huber Seidl Rechtsanwälte " * 7)[:200]
+    case["attorney"]["address"]["city"] = ("Regensburg Innenstadt Süd " * 8)[:200]
+    data = render(case, flatten=flatten).data
+    slots = blank_form().slots
+    for name in ("signature-place", "signature-name"):
+        place = slots[name]
+        textpage = pypdfium2.PdfDocument(data)[place.page].get_textpage()
+        x1, y1, x2, y2 = place.rect
+        boxes = [textpage.get_charbox(index) for index in range(textpage.count_chars())]
+        inside = [box for box in boxes if x1 <= box[0] < x2 and y1 <= (box[1] + box[3]) / 2 <= y2]
+        assert inside and all(right <= x2 + 0.5 for _, _, right, _ in inside), name
+        assert text_in_box(data, place.page, place.rect).endswith("…"), name
+
+
 def test_signature_block_adds_no_form_field() -> None:
     """Declaration mark and signature are print, not AcroForm fields: the field list stays the table's."""
     assert list(PdfReader(io.BytesIO(_pdf(str(LAW_FIRM)))).get_fields()) == [f.name for f in fields()]

@@ -24,7 +24,8 @@ DECLARATION_TITLE = "Erklärung zur Gegenleistung (§ 690 Abs. 1 Nr. 4 ZPO)"
 #: The first alternative of the declaration; the second is the label of the field ``gegenleistung_erbracht``.
 DECLARATION_NONE = "Der Anspruch hängt nicht von einer Gegenleistung ab"
 SIGNATURE_TITLE = "Unterschrift (§ 690 Abs. 2 ZPO)"
-SIGNATURE_LABELS = ("Ort", "Datum")
+#: The labelled lines left of the signature: (slot, label).
+SIGNATURE_LINES = (("signature-place", "Ort"), ("signature-date", "Datum"))
 #: Printed at the foot of every page (PDF) and below the form (HTML).
 FOOTER = ("Prüfexemplar – lesbare Fassung der EDA-Datei, kein einreichungsfähiger Antrag. Einreichung nur mit "
           "amtlichem Vordruck (§\u00a0703c\u00a0ZPO), Barcode-Ausdruck des Online-Mahnantrags oder maschinell "
@@ -119,4 +120,4 @@ def closing(case: dict[str, Any], application_date: str) -> Closing:
 
 
 __all__ = ["Closing", "closing", "signatory", "SLOTS", "DECLARATION_NONE", "DECLARATION_TITLE", "FOOTER",
-           "PREVIEW_BANNER", "PREVIEW_MARK", "SIGNATURE_LABELS", "SIGNATURE_TITLE"]
+           "PREVIEW_BANNER", "PREVIEW_MARK", "SIGNATURE_LINES", "SIGNATURE_TITLE"]

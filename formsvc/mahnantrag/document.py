@@ -79,7 +79,7 @@ def _css() -> str:
 #: The fixed texts of the declarations, the signature block, the footer and the "Vorschau" mark.
 TEXTS = {
     "declaration_title": closing_texts.DECLARATION_TITLE, "declaration_none": closing_texts.DECLARATION_NONE,
-    "signature_title": closing_texts.SIGNATURE_TITLE, "signature_labels": closing_texts.SIGNATURE_LABELS,
+    "signature_title": closing_texts.SIGNATURE_TITLE, "signature_lines": closing_texts.SIGNATURE_LINES,
     "footer": closing_texts.FOOTER, "preview_mark": closing_texts.PREVIEW_MARK,
     "preview_banner": closing_texts.PREVIEW_BANNER,
 }
