@@ -4,10 +4,13 @@ One template serves two modes: ``html`` (a browser preview, values in
 read-only inputs) and ``blank`` (the form without any case data). The blank
 form is laid out by WeasyPrint once per process — its layout never depends on
 the case — and the positions of its boxes are kept. Each application then
-copies the blank PDF and adds the case: page text for the case id and the
-summary, and either AcroForm widgets (editable) or the values printed into the
-boxes (``flatten``). WeasyPrint may only read the project's templates and the
-system fonts (:class:`RestrictedFetcher`).
+copies the blank PDF and adds the case: page text for the case id, the
+summary and the closing slots (declaration mark, place, date, who signs;
+:mod:`.closing`), the "Vorschau" mark on every page for an attorney of kind 1
+or 2, and either AcroForm widgets (editable) or the values printed into the
+boxes (``flatten``). The footer is part of the blank form (the same on every
+page and for every case). WeasyPrint may only read the project's templates and
+the system fonts (:class:`RestrictedFetcher`).
 """
 from __future__ import annotations
 
@@ -25,15 +28,22 @@ from pypdf.generic import NameObject
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import resources
+from . import closing as closing_texts
+from .closing import Closing, closing
 from .fields import fields, groups
 from .form_font import field_font
 from .summary import LABELS, summarize
-from .widgets import Overlay, Placement, add_font, add_page_text, add_widgets
+from .widgets import (
+    TEXT_SIZE, Overlay, Placement, add_font, add_page_text, add_widgets, cross_ops, preview_mark_ops,
+)
 
 Mode = Literal["html", "blank"]
 PX_TO_PT = 0.75
 ALLOWED_DIRS = (Path("/usr/share/fonts"),)
 TITLE = "Antrag auf Erlass eines Mahnbescheids"
+#: Print size of the signature block's slots where it differs from the field text size.
+SLOT_SIZES = {"signature-role": 6.0, "signature-name": 7.0}
+DECLARATION_SLOT = "declaration-none"
 
 
 class RestrictedFetcher(weasyprint.URLFetcher):
@@ -66,15 +76,27 @@ def _css() -> str:
     return (template_dir() / "form.css").read_text(encoding="utf-8")
 
 
+#: The fixed texts of the declarations, the signature block, the footer and the "Vorschau" mark.
+TEXTS = {
+    "declaration_title": closing_texts.DECLARATION_TITLE, "declaration_none": closing_texts.DECLARATION_NONE,
+    "signature_title": closing_texts.SIGNATURE_TITLE, "signature_lines": closing_texts.SIGNATURE_LINES,
+    "footer": closing_texts.FOOTER, "preview_mark": closing_texts.PREVIEW_MARK,
+    "preview_banner": closing_texts.PREVIEW_BANNER,
+}
+
+
 def build_html(case: dict[str, Any] | None, values: dict[str, str | bool] | None, mode: Mode) -> str:
     """The form as HTML: filled in (``html``) or without any case data (``blank``)."""
+    end: Closing | None
     if mode == "blank" or case is None or values is None:
-        case, values, summary_values = {}, {f.name: "" for f in fields()}, [""] * len(LABELS)
+        case, values, summary_values, end = {}, {f.name: "" for f in fields()}, [""] * len(LABELS), None
+        mode = "blank"
     else:
         summary_values = summarize(case).values()
+        end = closing(case, str(values.get("antragsdatum") or ""))
     return _environment().get_template("form.html").render(
         case_id=str(case.get("case_id") or ""), groups=groups(), values=values, mode=mode, css=_css(),
-        summary_labels=LABELS, summary_values=summary_values,
+        summary_labels=LABELS, summary_values=summary_values, closing=end, texts=TEXTS,
     )
 
 
@@ -116,8 +138,13 @@ def blank_form() -> BlankForm:
     missing = [f.name for f in fields() if f.name not in placements]
     if missing:
         raise RuntimeError(f"the form layout lost fields: {', '.join(missing[:5])}")
+    slots = _placements(document, "data-slot")
+    lost = [name for name in ("case_id", *closing_texts.SLOTS, *(f"summary-{i}" for i in range(len(LABELS))))
+            if name not in slots]
+    if lost:
+        raise RuntimeError(f"the form layout lost slots: {', '.join(lost[:5])}")
     field_font()  # prepare the field font now, not in the first request
-    return BlankForm(pdf=document.write_pdf(), fields=placements, slots=_placements(document, "data-slot"))
+    return BlankForm(pdf=document.write_pdf(), fields=placements, slots=slots)
 
 
 def write_pdf(case: dict[str, Any], values: dict[str, str | bool], *, flatten: bool) -> bytes:
@@ -127,6 +154,15 @@ def write_pdf(case: dict[str, Any], values: dict[str, str | bool], *, flatten: b
     font_ref = add_font(writer, field_font())
     overlays = [Overlay(blank.slots["case_id"], str(case.get("case_id") or ""))]
     overlays += [Overlay(blank.slots[f"summary-{i}"], text) for i, text in enumerate(summarize(case).values())]
+    end = closing(case, str(values.get("antragsdatum") or ""))
+    extra: dict[int, list[bytes]] = {}
+    for slot, text in end.slots().items():
+        place = blank.slots[slot]
+        if slot == DECLARATION_SLOT and text and not flatten:  # drawn like the ticked widgets beside it
+            x1, y1, x2, y2 = place.rect
+            extra.setdefault(place.page, []).append(cross_ops(x1, y1, x2 - x1, y2 - y1) + b"\n")
+        else:  # flattened, the mark is an "X" like the burnt-in checkboxes
+            overlays.append(Overlay(place, text, size=SLOT_SIZES.get(slot, TEXT_SIZE)))
     if flatten:
         for field in fields():
             value = values[field.name]
@@ -134,10 +170,16 @@ def write_pdf(case: dict[str, Any], values: dict[str, str | bool], *, flatten: b
                 overlays.append(Overlay(blank.fields[field.name], "X" if value else ""))
             else:
                 overlays.append(Overlay(blank.fields[field.name], str(value)))
-    add_page_text(writer, font_ref, overlays)
+    if end.preview:
+        for index, chunks in preview_mark_ops(writer, closing_texts.PREVIEW_MARK,
+                                              closing_texts.PREVIEW_BANNER).items():
+            extra.setdefault(index, []).extend(chunks)
+    add_page_text(writer, font_ref, overlays, extra)
     if not flatten:
         add_widgets(writer, font_ref, fields(), values, blank.fields)
-    writer.add_metadata({"/Title": f"{TITLE} – {case.get('case_id') or ''}", "/Producer": "formsvc"})
+    title = f"{TITLE} – {case.get('case_id') or ''}"
+    writer.add_metadata({"/Title": f"{closing_texts.PREVIEW_MARK.title()}: {title}" if end.preview else title,
+                         "/Producer": "formsvc"})
     writer._info.get_object().pop(NameObject("/CreationDate"), None)  # noqa: SLF001 (deterministic output)
     writer._ID = None  # noqa: SLF001
     buffer = io.BytesIO()

@@ -9,6 +9,7 @@ printed into its box as page text. Text uses the embedded field font
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from pypdf import PdfWriter
@@ -27,6 +28,10 @@ MIN_TEXT_SIZE = 4.5
 ELLIPSIS = "…"
 PADDING = 2.0
 PRINT_FLAG = 1 << 2
+MM = 72 / 25.4
+PREVIEW_STATE_KEY = "/FsvPreview"
+BANNER_SIZE = 7.5
+MARK_SIZE = 110.0
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,19 @@ def text_ops(text: str, x: float, y: float, width: float, height: float, size: f
             + font.encode(text).hex().encode() + b"> Tj ET\n")
 
 
-def add_page_text(writer: PdfWriter, font_ref: IndirectObject, overlays: list[Overlay]) -> None:
-    """Print ``overlays`` onto their pages (after the page's own content, in its own graphics state)."""
+def cross_ops(x: float, y: float, width: float, height: float) -> bytes:
+    """The cross of a ticked checkbox in the box at (x, y): the widgets' "on" appearance, and the printed
+    mark of a box that is no field (the declaration "hängt nicht von einer Gegenleistung ab")."""
+    inset = min(width, height) * 0.22
+    left, bottom, right, top = x + inset, y + inset, x + width - inset, y + height - inset
+    return (f"q 0 G {max(0.8, width / 9):.2f} w 1 J {left:.2f} {bottom:.2f} m {right:.2f} {top:.2f} l "
+            f"{left:.2f} {top:.2f} m {right:.2f} {bottom:.2f} l S Q").encode()
+
+
+def add_page_text(writer: PdfWriter, font_ref: IndirectObject, overlays: list[Overlay],
+                  extra: dict[int, list[bytes]] | None = None) -> None:
+    """Print ``overlays`` onto their pages (after the page's own content, in its own graphics state);
+    ``extra`` adds ready content-stream chunks per page index (e.g. :func:`preview_mark_ops`)."""
     font = field_font()
     by_page: dict[int, list[bytes]] = {}
     for item in overlays:
@@ -138,6 +154,8 @@ def add_page_text(writer: PdfWriter, font_ref: IndirectObject, overlays: list[Ov
         ops = text_ops(item.text, x1, y1, x2 - x1, y2 - y1, item.size, font)
         if ops:
             by_page.setdefault(item.place.page, []).append(ops)
+    for index, chunks in (extra or {}).items():
+        by_page.setdefault(index, []).extend(chunks)
     for index, chunks in sorted(by_page.items()):
         page = writer.pages[index]
         resources = page[_name("/Resources")].get_object()
@@ -149,6 +167,47 @@ def add_page_text(writer: PdfWriter, font_ref: IndirectObject, overlays: list[Ov
         resolved = contents.get_object()
         existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
         page[_name("/Contents")] = ArrayObject([before, *existing, after])
+
+
+def _glyphs(text: str, font: FieldFont) -> bytes:
+    return b"<" + font.encode(text).hex().encode() + b">"
+
+
+def preview_mark_ops(writer: PdfWriter, mark: str, banner: str) -> dict[int, list[bytes]]:
+    """The "Vorschau" mark for every page: a red banner with ``banner`` across the top margin and ``mark``
+    large, diagonal and translucent across the page. Both are real text in the field font (extractable;
+    the banner runs horizontally so every text extractor finds it). Registers the translucency
+    (``/ExtGState``) in each page's resources; returns the content-stream chunks per page index."""
+    font = field_font()
+    state = DictionaryObject({_name("/Type"): _name("/ExtGState"), _name("/ca"): FloatObject(0.13),
+                              _name("/CA"): FloatObject(0.13)})
+    state_ref = writer._add_object(state)  # noqa: SLF001
+    out: dict[int, list[bytes]] = {}
+    for index, page in enumerate(writer.pages):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        resources = page[_name("/Resources")].get_object()
+        states = resources.setdefault(_name("/ExtGState"), DictionaryObject()).get_object()
+        states[_name(PREVIEW_STATE_KEY)] = state_ref
+        # banner: 13 mm from each side, 3 mm to 10 mm below the top edge (the page's top margin is 12 mm)
+        x1, x2, top, bottom = 13 * MM, width - 13 * MM, height - 3 * MM, height - 10 * MM
+        text, size = _fit(banner, x2 - x1 - 2 * PADDING, BANNER_SIZE, font)
+        baseline = bottom + (top - bottom - size * font.cap_height / 1000) / 2
+        ops = (f"q 0.70 0.08 0.11 rg {x1:.2f} {bottom:.2f} {x2 - x1:.2f} {top - bottom:.2f} re f Q\n"
+               f"BT {FONT_KEY} {size:.2f} Tf 1 g {x1 + 2 * PADDING:.2f} {baseline:.2f} Td ").encode()
+        ops += _glyphs(text, font) + b" Tj ET\n"
+        # the diagonal mark: centred on the page, along its diagonal
+        diagonal = math.atan2(height, width)
+        cos, sin = math.cos(diagonal), math.sin(diagonal)
+        mark_size = min(MARK_SIZE, 0.8 * math.hypot(width, height) * 1000 / max(1, font.width(mark, 1000)))
+        run = font.width(mark, mark_size)
+        rise = mark_size * font.cap_height / 1000
+        x = width / 2 - cos * run / 2 + sin * rise / 2
+        y = height / 2 - sin * run / 2 - cos * rise / 2
+        ops += (f"q {PREVIEW_STATE_KEY} gs 0.70 0.08 0.11 rg BT {FONT_KEY} {mark_size:.2f} Tf "
+                f"{cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {x:.2f} {y:.2f} Tm ").encode()
+        ops += _glyphs(mark, font) + b" Tj ET Q\n"
+        out[index] = [ops]
+    return out
 
 
 def add_widgets(writer: PdfWriter, font_ref: IndirectObject, fields: tuple[Field, ...],
@@ -172,11 +231,8 @@ def add_widgets(writer: PdfWriter, font_ref: IndirectObject, fields: tuple[Field
         })
         value = values[field.name]
         if field.kind == "checkbox":
-            inset = min(width, height) * 0.22
-            cross = (f"q 0 G {max(0.8, width / 9):.2f} w 1 J {inset:.2f} {inset:.2f} m {width - inset:.2f} "
-                     f"{height - inset:.2f} l {inset:.2f} {height - inset:.2f} m {width - inset:.2f} {inset:.2f} l S Q")
             form = {"/Type": _name("/XObject"), "/Subtype": _name("/Form"), "/BBox": bbox}
-            on = _stream(writer, cross.encode(), form)
+            on = _stream(writer, cross_ops(0, 0, width, height), form)
             off = _stream(writer, b"", form)
             state = _name("/" + fmt.checkbox_state(bool(value)))
             widget.update({

@@ -38,7 +38,8 @@ def validate(
     for objection in schema.check(case):
         report.add(objection)
     if isinstance(case, dict):
-        for objection in rules.run(case, PROFILES[profile], settings=settings, today=today):
+        for objection in rules.run(case, PROFILES[profile], settings=settings, today=today,
+                                    requested=profile):
             report.add(objection)
     return report
 

@@ -86,16 +86,24 @@ class Context:
 
 
 def run(case: dict[str, Any], profiles: tuple[str, ...], *, settings: Settings | None = None,
-        today: dt.date | None = None) -> Iterator[Objection]:
-    """Apply every rule whose profile is in ``profiles``."""
-    from . import (claim_rules, court_rules, dunning_court, interest_cost_rules,  # noqa: F401  (registers)
-                   party_rules, trial_court)
+        today: dt.date | None = None, requested: str | None = None) -> Iterator[Objection]:
+    """Apply every rule whose profile is in ``profiles``.
+
+    ``requested`` is the profile validation was asked for (default: the last,
+    widest of ``profiles``). A code whose table entry lists it under
+    ``not_in_profiles`` is skipped: e.g. ``machine_readable_filing_required``
+    is a ``court`` warning about the PDF that the ``eda`` profile leaves out.
+    """
+    from . import (claim_rules, court_rules, dunning_court, filing_rules,  # noqa: F401  (registers the rules)
+                   interest_cost_rules, party_rules, trial_court)
     from ..eda import checks as _eda_checks  # noqa: F401  (layout-driven eda rules, registered last)
 
     ctx = Context(settings=settings, today=today or c.today())
     entries = table()
+    asked = requested or (profiles[-1] if profiles else "")
     for code, func in RULES.items():
-        if entries[code]["profile"] not in profiles:
+        entry = entries[code]
+        if entry["profile"] not in profiles or asked in entry.get("not_in_profiles", ()):
             continue
         for path, params in func(case, ctx):
             yield make(code, path, **params)

@@ -28,7 +28,10 @@ OPENAPI_PATHS: dict[str, Any] = {
             "description": "Validates the case with the court profile first; any objection answers 422 and "
                            "nothing is generated. The PDF has one AcroForm field per form field (names as in "
                            "the field table), filled and with appearance streams; `flatten=true` burns the "
-                           "values into the page instead.",
+                           "values into the page instead. The PDF is a review copy of the EDA file, not a form "
+                           "for filing (its footer says so); for an attorney of kind 1 or 2 every page is marked "
+                           "\"Vorschau\" and the warning `machine_readable_filing_required` is listed: they file "
+                           "only machine-readably (§ 702 Abs. 2 S. 2 ZPO), i.e. the EDA file.",
             "operationId": "renderMahnantrag",
             "parameters": [
                 {"name": "format", "in": "query", "required": False,
