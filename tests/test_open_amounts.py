@@ -155,3 +155,15 @@ def test_interest_that_ended_before_the_payment_leaves_no_interest_line() -> Non
     fields = application_fields(case)
     assert (fields["hf1_zinssatz"], fields["hf1_zins_ab"], fields["hf1_zins_bis"]) == ("", "", "")
     assert "main_claim_interest" not in eda_application(case) or not eda_application(case)["main_claim_interest"]
+
+
+def test_the_trial_court_is_chosen_by_what_is_open() -> None:
+    """10,500 invoiced, 1,000 paid: the application claims 9,500, so the Amtsgericht (limit 10,000) hears it."""
+    case = load_case(PAYMENTS_SAMPLE)
+    case["claims"][0].update(amount="10500.00", payments=None, paid="1000.00")
+    case["courts"]["trial"]["type"] = 1
+    assert validate(case, "court").errors == []
+    case["courts"]["trial"]["type"] = 2
+    assert [(o.code, o.path) for o in validate(case, "court").errors] == [("trial_court_mismatch", "/courts/trial/type")]
+    case["claims"][0]["paid"] = None
+    assert validate(case, "court").errors == []  # 10,500 open: now the Landgericht is right

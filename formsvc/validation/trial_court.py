@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import case as c
+from ..claim_account import account
 from .party_rules import is_merchant
 from .rules import Context, Finding, rule
 from .tables import tables
@@ -95,9 +96,11 @@ def trial_court_mismatch(case: dict[str, Any], ctx: Context) -> Iterator[Finding
         return  # the Landgericht hears it whatever the value
     if kind in t.amtsgericht_any_value_types or not claims:
         return
-    amounts = [c.money(claim.get("amount")) for claim in claims]
-    if any(a is None for a in amounts):
+    if any(c.money(claim.get("amount")) is None for claim in claims):
         return
+    # the value is what the application claims: the open amounts of the claim account (§ 4 ZPO: interest
+    # and costs do not count)
+    amounts = [account(claim).open for claim in claims]
     any_value = [court == "any_value_amtsgericht" for court in courts]
     value = sum((a for a, exempt in zip(amounts, any_value) if not exempt), Decimal("0"))
     limit = t.value_limit(ctx.application_date(case))
