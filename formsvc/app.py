@@ -73,8 +73,9 @@ def _install_auth(app: Flask, settings: Settings) -> None:
     def _check_key() -> None:
         if not keys or request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return
-        header = request.headers.get("Authorization", "")
-        token = header[7:].strip().encode() if header.startswith("Bearer ") else b""
+        scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+        # the scheme is case-insensitive (RFC 9110, 11.1)
+        token = credentials.strip().encode() if scheme.lower() == "bearer" else b""
         matched = False
         for key in keys:  # compare with every key, in constant time each
             matched |= hmac.compare_digest(token, key)

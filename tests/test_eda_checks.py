@@ -44,9 +44,18 @@ def test_field_too_long_only_for_eda_not_for_court(example_case) -> None:
     assert eda_errors(example_case) == [("field_too_long", "/debtors/0/last_name")]
 
 
-@pytest.mark.parametrize("text,char", [("Rechnung 100 €", "U+20AC"), ("Zhang 张", "U+5F20"), ("Tab\there", "U+0009")])
+@pytest.mark.parametrize("profile", ["letter", "court", "eda"])
+def test_control_characters_are_refused_in_every_profile_once(example_case, profile) -> None:
+    """A tab is refused for letters and the court too (unprintable_character), and not twice for the EDA file."""
+    example_case["claims"][0]["description"] = "Tab\there"
+    report = validate(example_case, profile)
+    assert [(o.code, o.path) for o in report.errors] == [("unprintable_character", "/claims/0/description")]
+    assert "U+0009" in report.errors[0].message_de
+
+
+@pytest.mark.parametrize("text,char", [("Rechnung 100 €", "U+20AC"), ("Zhang 张", "U+5F20")])
 def test_unsupported_character_names_field_and_character(example_case, text, char) -> None:
-    """€, Chinese characters and control characters are refused, never dropped, with field and code point."""
+    """€ and Chinese characters are refused for the EDA file, never dropped, with field and code point."""
     example_case["claims"][0]["description"] = text
     report = validate(example_case, "eda")
     assert [(o.code, o.path) for o in report.errors] == [("unsupported_character", "/claims/0/description")]

@@ -153,3 +153,63 @@ def test_body_shorter_than_its_content_length_is_a_400(server: int) -> None:
     assert status == 400 and problem["type"].endswith("malformed_body")
     with urllib.request.urlopen(f"http://127.0.0.1:{server}/healthz", timeout=5) as response:
         assert response.status == 200
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\n", "\u202e", "\u2066", "\x85"],
+                         ids=["NUL", "ESC", "LF", "RLO", "LRI", "NEL"])
+@pytest.mark.parametrize("endpoint", ["/v1/validate?for=letter", "/v1/render/letter", "/v1/render/mahnantrag",
+                                      "/v1/render/eda?preview=true"])
+def test_control_characters_in_a_name_are_refused_everywhere(client, endpoint: str, char: str) -> None:
+    """Finding 10: NUL, ESC, newlines and the RTL override passed the court profile and were rendered."""
+    case = load_case(SAMPLE)
+    case["debtors"][0]["last_name"] = f"Wö{char}ßner"
+    response = client.post(endpoint, data=json.dumps(case, default=str), content_type="application/json")
+    assert response.status_code == 422
+    assert [(e["code"], e["path"]) for e in response.get_json()["errors"]] == [
+        ("unprintable_character", "/debtors/0/last_name")]
+    assert f"U+{ord(char):04X}" in response.get_json()["errors"][0]["message"]
+
+
+def test_bearer_scheme_is_case_insensitive(tmp_path, example_case) -> None:
+    """Finding 11: `bearer` (lower case) was refused; RFC 9110 makes the scheme case-insensitive."""
+    from formsvc import create_app
+
+    app = create_app({"API_KEYS": "alpha", "DATABASE_URL": f"sqlite:///{tmp_path / 'k.sqlite3'}"})
+    client = app.test_client()
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        assert client.post("/v1/validate", json=example_case,
+                           headers={"Authorization": f"{scheme} alpha"}).status_code == 200
+    assert client.post("/v1/validate", json=example_case, headers={"Authorization": "Basic alpha"}).status_code == 401
+    assert client.post("/v1/validate", json=example_case, headers={"Authorization": "bearer"}).status_code == 401
+
+
+@pytest.mark.parametrize("case_id", ["a\nb", "x\x1b[31mred", "n\x00ul", "2026-000042\r\nINFO forged"])
+def test_a_case_id_cannot_forge_or_colour_log_lines(client, case_id: str) -> None:
+    """Finding 6: case_id was logged verbatim before validation; now only an id of the contract's form is."""
+    import logging
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    logger = logging.getLogger("formsvc")
+    logger.addHandler(handler)
+    try:
+        client.post("/v1/validate", data=json.dumps({"case_id": case_id}), content_type="application/json")
+    finally:
+        logger.removeHandler(handler)
+    lines = [r.getMessage() for r in records if "endpoint=" in r.getMessage()]
+    assert lines and all("case_id=(invalid)" in line for line in lines)
+    assert not any(ch in line for line in lines for ch in "\n\r\x1b\x00")
+
+
+@pytest.mark.parametrize("endpoint", ["/v1/render/letter?format=html", "/v1/render/mahnantrag?format=html"])
+def test_html_previews_carry_a_csp_and_one_charset(client, example_case, endpoint: str) -> None:
+    """Finding 11: the application's HTML preview had no CSP and said charset=utf-8 twice."""
+    response = client.post(endpoint, json=example_case)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

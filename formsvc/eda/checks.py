@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import case as c
 from ..validation.rules import Context, Finding, rule
+from ..validation.text_rules import UNPRINTABLE
 from . import fields
 from .layout import POINTER, FieldSpec, Layout, RecordSpec, load_layout
 from .writer import SENDER_ID, default_settings, item_path, iter_items
@@ -147,7 +148,8 @@ def scan(case: dict[str, Any], layout: Layout | None = None) -> tuple[list[Findi
             path = check.pointer if check.absolute else item_pointer + check.pointer
             too_long.append((path, {"field": field_name(path), "length": len(text), "limit": spec.length}))
         if not spec.numeric and not (text.isascii() and text.isprintable()):
-            bad = fields.bad_characters(text)
+            # control and bidi characters are unprintable_character's (every profile): not reported twice
+            bad = [ch for ch in fields.bad_characters(text) if not UNPRINTABLE.match(ch)]
             if bad:
                 path = check.pointer if check.absolute else item_pointer + check.pointer
                 bad_chars.append((path, {"field": field_name(path),

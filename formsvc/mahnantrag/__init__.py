@@ -19,7 +19,7 @@ from .document import build_html, write_pdf
 from .mapper import map_case
 
 Format = Literal["pdf", "html"]
-MIMETYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+MIMETYPES = {"pdf": "application/pdf", "html": "text/html"}  # the response adds "; charset=utf-8" once
 
 
 def filename_for(case: dict[str, Any], fmt: Format) -> str:

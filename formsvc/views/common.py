@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Response, current_app, g, request
@@ -77,9 +78,18 @@ def read_case() -> Any:
     """The request body as one case (JSON), within the single-case size limit."""
     data, _ = read_body(settings().max_case_bytes, JSON_TYPES)
     case = loads(data)
-    if isinstance(case, dict) and isinstance(case.get("case_id"), str):
-        g.case_id = case["case_id"][:35]
+    if isinstance(case, dict):
+        g.case_id = loggable_case_id(case.get("case_id"))
     return case
+
+
+#: What the contract allows in a case id: nothing else reaches a log line (no forged lines, no ESC, no NUL).
+CASE_ID = re.compile(r"[A-Za-z0-9._/-]{1,35}")
+
+
+def loggable_case_id(value: Any) -> str:
+    """The case id for the log: as sent when it has the contract's form, else ``(invalid)``."""
+    return value if isinstance(value, str) and CASE_ID.fullmatch(value) else "(invalid)"
 
 
 def read_cases() -> list[Any]:
@@ -117,6 +127,8 @@ def flag(name: str, default: bool = False) -> bool:
 
 
 WARNINGS_HEADER = "Formsvc-Warnings"
+#: A rendered HTML document (letter or application preview) loads nothing and runs nothing.
+HTML_DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 PAGE_COUNT_HEADER = "Formsvc-Page-Count"
 
 
@@ -124,6 +136,8 @@ def rendered(result: RenderedDocument, *, inline: bool = True) -> Response:
     """A rendered document as the answer: its bytes, file name, warning codes (always, ``[]`` when
     none) and page count (when the renderer counted pages)."""
     headers = {WARNINGS_HEADER: json.dumps(result.warning_codes)}
+    if result.mimetype.startswith("text/html"):
+        headers["Content-Security-Policy"] = HTML_DOCUMENT_CSP  # previews carry case text: nothing may run
     if result.page_count:
         headers[PAGE_COUNT_HEADER] = str(result.page_count)
     return document(result.data, result.mimetype, result.filename, inline=inline, headers=headers)
