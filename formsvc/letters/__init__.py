@@ -86,7 +86,7 @@ def render_letter(case: Any, options: LetterOptions, *, settings: Settings | Non
     """Validate ``case`` (profile ``letter``) and render the letter described by ``options``."""
     context, warnings, result = _prepare(case, options, settings)
     filename = letter_filename(case, options)
-    warm = renderer()
+    warm = renderer(settings)
     if options.format == "html":
         html = warm.html(context, options.language, standalone=True)
         return RenderedLetter(html.encode("utf-8"), "text/html", filename, warnings, None, result)
@@ -111,7 +111,7 @@ class LaidOutLetter:
 def lay_out_letter(case: Any, options: LetterOptions, *, settings: Settings | None = None) -> LaidOutLetter:
     """Validate ``case`` and lay out its PDF letter (the same pages :func:`render_letter` writes)."""
     context, warnings, _ = _prepare(case, options, settings)
-    document = renderer().layout(context, options.language)
+    document = renderer(settings).layout(context, options.language)
     return LaidOutLetter(document, len(document.pages), warnings)
 
 
