@@ -32,7 +32,8 @@ def validate(
     """Check ``case`` against the schema and every rule of ``profile``."""
     if profile not in PROFILES:
         raise BadParameter(f"unknown validation profile {profile!r}: use one of {', '.join(PROFILES)}")
-    from . import rules, schema  # late import keeps the package import light
+    from . import claim_rules, court_rules, rules, schema, trial_court  # noqa: F401  late: keeps the import light; registers the rules
+    from ..eda import checks as _eda_checks  # noqa: F401  (layout-driven eda rules, registered last)
 
     report = Report()
     for objection in schema.check(case):

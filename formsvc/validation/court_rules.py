@@ -297,7 +297,7 @@ def attorney_expenses_not_allowed(case: dict[str, Any], ctx: Context) -> Iterato
 @rule("representative_not_on_form")
 def representative_not_on_form(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """A legal representative for whom the application form has no slot left."""
-    from ..mahnantrag.mapper import representatives_not_on_form  # the form's slot table decides
+    from ..representative_slots import representatives_not_on_form  # the form's slot table decides
 
     for path, _ in representatives_not_on_form(case):
         yield path, {}

@@ -88,9 +88,6 @@ class Context:
 def run(case: dict[str, Any], profiles: tuple[str, ...], *, settings: Settings | None = None,
         today: dt.date | None = None) -> Iterator[Objection]:
     """Apply every rule whose profile is in ``profiles``."""
-    from . import claim_rules, court_rules, trial_court  # noqa: F401  (registers the rules)
-    from ..eda import checks as _eda_checks  # noqa: F401  (layout-driven eda rules, registered last)
-
     ctx = Context(settings=settings, today=today or c.today())
     entries = table()
     for code, func in RULES.items():
