@@ -27,7 +27,7 @@ from ..errors import NotFound
 from ..letters.options import LANGUAGES, LEVELS, TONES
 from ..openapi import problem_responses
 from ..problems import response_language
-from .common import choice, flag, read_cases, settings
+from .common import choice, flag, integer_choice, read_cases, settings
 
 bp = Blueprint("batch", __name__)
 
@@ -61,8 +61,7 @@ def runner() -> JobRunner:
 
 def _options() -> dict[str, Any]:
     """Letter option overrides from the query (None: the case's own ``letter`` settings)."""
-    level = choice("level", tuple(str(n) for n in LEVELS))
-    return {"tone": choice("tone", TONES), "level": int(level) if level else None,
+    return {"tone": choice("tone", TONES), "level": integer_choice("level", LEVELS),
             "language": choice("language", LANGUAGES)}
 
 
