@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from babel import Locale
@@ -147,7 +146,7 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
           pay: Payment | None) -> LetterContext:
     """Everything the template prints for this case and these options."""
     language = options.language
-    debtor = c.get(case, "debtors", options.debtor) or {}
+    debtor = c.get(case, "debtors", 0) or {}  # the letter goes to the first debtor
     invoices = ", ".join(str(cl.get("document_no")) for cl in case.get("claims") or []
                          if isinstance(cl, dict) and cl.get("document_no"))
     court = str(c.get(case, "courts", "dunning", "name") or "")
@@ -174,8 +173,3 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
         "amounts": amounts(statement, language),
         "payment": pay,
     })
-
-
-def total_of(statement: Statement) -> Decimal:
-    """The amount the payment block and the GiroCode carry."""
-    return statement.total

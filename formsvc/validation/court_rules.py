@@ -16,6 +16,7 @@ from typing import Any
 from schwifty import BIC, IBAN
 
 from .. import case as c
+from ..case import country
 from .rules import Context, Finding, rule
 from .tables import tables
 
@@ -32,12 +33,6 @@ def given(value: Any) -> bool:
     if isinstance(value, (dict, list)):
         return bool(value)
     return True
-
-
-def country(place: dict[str, Any]) -> str:
-    """ISO country of an address-like object, ``DE`` when not given (or mistyped: the schema reports that)."""
-    value = place.get("country")
-    return value.upper() if isinstance(value, str) and value else "DE"
 
 
 def _address_gaps(path: str, address: Any) -> Iterator[Finding]:
