@@ -5,7 +5,9 @@ wraps it in a thin HTTP service and ``formsvc`` is the command line.
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__", "create_app"]
 
 
 def create_app(test_config=None):  # type: ignore[no-untyped-def]

@@ -1,23 +1,28 @@
-"""The Flask application factory: configuration, auth, logging, blueprints."""
+"""The Flask application factory: configuration, auth, logging, blueprints, commands.
+
+``create_app`` only wires things together: it opens no database, creates no
+table, starts no thread and runs no recovery. Background services start when a
+server serves the app (:func:`formsvc.blueprints.start_services`); the ledger
+and the job store create their tables when first used.
+"""
 from __future__ import annotations
 
 import hmac
 import os
 import logging
 import time
-from importlib import import_module
 from typing import Any
 
 from flask import Flask, Response, g, request
 
 from . import problems
+from .blueprints import register_blueprints
+from .commands import register_commands
 from .config import Settings
 from .errors import AuthError
 
 log = logging.getLogger("formsvc.http")
 
-#: One thin blueprint per document family (module in formsvc.views with ``bp``).
-BLUEPRINTS = ("meta", "validate", "letters", "mahnantrag", "eda", "batch", "preview")
 #: Endpoints reachable without an API key: health, and the preview page with its
 #: static files (they hold no case data; the page sends the key with every API call).
 PUBLIC_ENDPOINTS = {"meta.healthz", "preview.page", "preview.static"}
@@ -34,7 +39,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     settings = Settings.from_mapping(app.config, app.instance_path)
-    settings.instance_path.mkdir(parents=True, exist_ok=True)
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_batch_bytes, settings.max_case_bytes)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -44,14 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     problems.register(app)
     _install_auth(app, settings)
     _install_request_log(app)
-    for name in BLUEPRINTS:
-        module = import_module(f"formsvc.views.{name}")
-        app.register_blueprint(module.bp)
-        init = getattr(module, "init_app", None)
-        if init is not None:
-            init(app, settings)
-    from .cli import register_commands
-
+    register_blueprints(app)
     register_commands(app)
     return app
 

@@ -173,11 +173,6 @@ def today() -> dt.date:
     return dt.datetime.now(BERLIN).date()
 
 
-def application_date(case: dict[str, Any]) -> dt.date:
-    """The case's ``application_date``, default today in Europe/Berlin."""
-    return date(case.get("application_date")) or today()
-
-
 def is_person(party: Any) -> bool:
     """True for a natural person (``type == "person"``)."""
     return isinstance(party, dict) and party.get("type") == "person"
@@ -202,5 +197,7 @@ def party_name(party: Any) -> str:
 
 
 def country(address: Any) -> str:
-    """ISO alpha-2 country of an address, default ``DE``."""
-    return (get(address, "country") or "DE").upper()
+    """ISO alpha-2 country of an address-like object, ``DE`` when not given (or mistyped: the schema
+    reports that)."""
+    value = get(address, "country")
+    return value.upper() if isinstance(value, str) and value else "DE"

@@ -1,18 +1,27 @@
 """Settings: embedded defaults, overridden by ``FORMSVC_*`` environment variables.
 
-The core never reads the environment itself; it receives a :class:`Settings`.
-The Flask app builds one from ``app.config`` (filled by
-``Config.from_prefixed_env("FORMSVC")``), the CLI uses the same app.
+Every setting is a typed field of :class:`Settings`, and :data:`DEFAULTS` is
+the one place its default is written (README.md's "Configuration" table lists
+the same). The core never reads the environment itself; it receives a
+:class:`Settings`. The Flask app builds one from ``app.config`` (filled by
+``Config.from_prefixed_env("FORMSVC")``), the CLI uses the same app; code that
+runs without an app (``./dev``'s asset preparation, a core call given no
+settings) uses :func:`environment_settings` or :func:`default_settings`.
 """
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ConfigurationError
+
+PREFIX = "FORMSVC_"
+_T = TypeVar("_T")
 
 #: Defaults for every setting; each is documented in README.md ("Configuration").
 DEFAULTS: dict[str, Any] = {
@@ -23,10 +32,14 @@ DEFAULTS: dict[str, Any] = {
     "EDA_PREFIX": "ABC",
     "EDA_ID_MIN": 1,
     "EDA_ID_MAX": 999,
+    "EDA_AUSBAUGRAD": 0,
     "MAX_CASE_BYTES": 256 * 1024,
     "MAX_BATCH_BYTES": 64 * 1024 * 1024,
     "RENDER_TIMEOUT": 60,
     "WORKERS": 0,  # 0: one per CPU core
+    "JOBS_DIR": None,  # None: ``jobs`` in the instance folder
+    "JOB_RETENTION_HOURS": 24,
+    "CACHE_DIR": None,  # None: ``formsvc`` in $XDG_CACHE_HOME, else in ~/.cache
     "LOG_LEVEL": "INFO",
 }
 
@@ -43,12 +56,15 @@ class Settings:
     eda_prefix: str
     eda_id_min: int
     eda_id_max: int
+    eda_ausbaugrad: int
     max_case_bytes: int
     max_batch_bytes: int
     render_timeout: int
     workers: int
+    jobs_dir: Path
+    job_retention_hours: float
+    cache_dir: Path
     log_level: str
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any], instance_path: str | Path) -> "Settings":
@@ -69,12 +85,15 @@ class Settings:
                 eda_prefix=str(merged["EDA_PREFIX"]),
                 eda_id_min=int(merged["EDA_ID_MIN"]),
                 eda_id_max=int(merged["EDA_ID_MAX"]),
+                eda_ausbaugrad=_typed(merged, "EDA_AUSBAUGRAD", int),
                 max_case_bytes=int(merged["MAX_CASE_BYTES"]),
                 max_batch_bytes=int(merged["MAX_BATCH_BYTES"]),
                 render_timeout=int(merged["RENDER_TIMEOUT"]),
                 workers=int(merged["WORKERS"]) or (os.cpu_count() or 1),
+                jobs_dir=Path(merged["JOBS_DIR"]) if merged["JOBS_DIR"] else instance / "jobs",
+                job_retention_hours=_typed(merged, "JOB_RETENTION_HOURS", float),
+                cache_dir=Path(merged["CACHE_DIR"]) if merged["CACHE_DIR"] else _default_cache_dir(),
                 log_level=str(merged["LOG_LEVEL"]).upper(),
-                extra={k: v for k, v in config.items() if k not in DEFAULTS},
             )
         except (TypeError, ValueError) as exc:
             raise ConfigurationError(f"invalid FORMSVC_* setting: {exc}") from None
@@ -88,6 +107,11 @@ class Settings:
                                      "000 marks previews)")
         if not (self.eda_prefix.isalnum() and self.eda_prefix.isascii() and 1 <= len(self.eda_prefix) <= 8):
             raise ConfigurationError("FORMSVC_EDA_PREFIX must be 1-8 ASCII letters or digits, e.g. ABC")
+        if not (0 <= self.eda_ausbaugrad <= 999):
+            raise ConfigurationError("FORMSVC_EDA_AUSBAUGRAD must be a number from 0 to 999 (three digits)")
+        if not self.job_retention_hours > 0:
+            raise ConfigurationError("FORMSVC_JOB_RETENTION_HOURS must be a positive number of hours "
+                                     f"(got {self.job_retention_hours!r}).")
         if self.catalog_path is not None and not self.catalog_path.is_file():
             raise ConfigurationError(f"FORMSVC_CATALOG_PATH: no file at {self.catalog_path}")
 
@@ -95,13 +119,57 @@ class Settings:
         """What the service runs with, safe to log (no keys, no passwords)."""
         out: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in {"extra", "api_keys"}:
+            if f.name == "api_keys":
                 continue
             value = getattr(self, f.name)
             out[f.name] = str(value) if isinstance(value, Path) else value
         out["database_url"] = _redact_url(self.database_url)
         out["api_keys"] = f"{len(self.api_keys)} configured" if self.api_keys else "none (loopback only)"
         return out
+
+
+def _typed(merged: Mapping[str, Any], name: str, kind: Callable[[Any], _T]) -> _T:
+    """``merged[name]`` as ``kind``; a value that is not one names the variable."""
+    value = merged[name]
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"FORMSVC_{name} must be a number (got {value!r}).") from None
+
+
+def _default_cache_dir() -> Path:
+    """``formsvc`` in the XDG cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "formsvc"
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The ``FORMSVC_*`` variables of ``environ`` as settings keys, values parsed as JSON when they
+    are JSON (as Flask's ``from_prefixed_env`` does), else kept as text."""
+    out: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(PREFIX):
+            continue
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        out[key[len(PREFIX):]] = value
+    return out
+
+
+def environment_settings() -> Settings:
+    """Settings from this process's ``FORMSVC_*`` environment, for code that runs without an app
+    (asset preparation, a renderer given no settings); instance folder as the app's default."""
+    config = from_environment(os.environ)
+    return Settings.from_mapping(config, config.get("INSTANCE_PATH") or "instance")
+
+
+@lru_cache(maxsize=1)
+def default_settings() -> Settings:
+    """Settings with every embedded default (used when a core caller passes none; built once)."""
+    return Settings.from_mapping({}, "instance")
 
 
 def _redact_url(url: str) -> str:

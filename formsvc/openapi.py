@@ -1,16 +1,19 @@
 """The OpenAPI 3.1 document, assembled from the blueprints and the case schema.
 
-Each module in :mod:`formsvc.views` declares ``OPENAPI_PATHS``; the case
-schema's ``$defs`` are lifted into ``components/schemas`` as ``Case_<name>``.
+Each module in :mod:`formsvc.views` declares ``OPENAPI_PATHS`` with the
+helpers below; ``GET /openapi.json`` (:mod:`formsvc.views.meta`) collects them
+from the registered blueprints and passes them to :func:`document`, so this
+module never imports the views. The case schema's ``$defs`` are lifted into
+``components/schemas`` as ``Case_<name>``.
 """
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
-from importlib import import_module
+from collections.abc import Mapping
 from typing import Any
 
-from . import __version__, resources
+from . import resources
+from .version import __version__
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -54,14 +57,8 @@ def case_components() -> dict[str, Any]:
     return components
 
 
-@lru_cache(maxsize=1)
-def document() -> dict[str, Any]:
-    """The whole OpenAPI document (built once)."""
-    from .app import BLUEPRINTS
-
-    paths: dict[str, Any] = {}
-    for name in BLUEPRINTS:
-        paths.update(getattr(import_module(f"formsvc.views.{name}"), "OPENAPI_PATHS", {}))
+def document(paths: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole OpenAPI document for ``paths`` (path -> path item, in the order given)."""
     schemas = {"Problem": PROBLEM_SCHEMA, "Objection": OBJECTION_SCHEMA, **case_components()}
     return {
         "openapi": "3.1.0",
@@ -70,7 +67,7 @@ def document() -> dict[str, Any]:
                                 "for German debt collection."},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
-        "paths": paths,
+        "paths": dict(paths),
         "components": {
             "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .validation import Objection
+if TYPE_CHECKING:  # only a type here: the renderers' result needs nothing of the validator at run time
+    from .validation.report import Objection
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,25 @@
-"""Serving with gunicorn from inside the ``formsvc serve`` command."""
+"""Serving with gunicorn from inside the ``formsvc serve`` command.
+
+Each worker builds its app with the factory it is given, warms the renderers
+and starts the app's background services (:func:`formsvc.blueprints.start_services`)
+before it takes requests.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from .blueprints import start_services
+from .gcpolicy import settle_after_warmup
+from .warmup import warm
+
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], factory: Callable[[], Any]) -> None:
         self.options = options
+        self.factory = factory
         super().__init__()
 
     def load_config(self) -> None:
@@ -16,13 +27,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from .app import create_app
-
-        return create_app()
+        return self.factory()
 
 
-def run_gunicorn(host: str, port: int, workers: int) -> None:
-    """Serve the app factory with ``workers`` processes (blocks)."""
+def run_gunicorn(host: str, port: int, workers: int, factory: Callable[[], Any]) -> None:
+    """Serve the apps ``factory`` builds with ``workers`` processes, one app each (blocks)."""
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": max(1, workers),
@@ -38,14 +47,14 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
         "timeout": 120,
         "graceful_timeout": 10,
         "accesslog": None,  # our own request log carries no personal data
-        "post_worker_init": _warm_worker,
-    }).run()
+        "post_worker_init": _start_worker,
+    }, factory).run()
 
 
-def _warm_worker(worker: Any) -> None:
-    """gunicorn hook: prepare the renderers before the worker takes requests."""
-    from .gcpolicy import settle_after_warmup
-    from .warmup import warm
-
-    warm()
+def _start_worker(worker: Any) -> None:
+    """gunicorn hook: prepare the renderers and start the background services before the worker
+    takes requests."""
+    app = worker.wsgi
+    warm(getattr(app, "extensions", {}).get("formsvc", {}).get("settings"))
     settle_after_warmup()
+    start_services(app)

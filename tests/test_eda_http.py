@@ -93,7 +93,9 @@ def test_openapi_declares_both_endpoints(client) -> None:
     """/openapi.json describes the render endpoint (with resubmit) and the ledger."""
     paths = client.get("/openapi.json").get_json()["paths"]
     assert "409" in paths["/v1/render/eda"]["post"]["responses"]
-    assert paths["/v1/render/eda"]["post"]["parameters"][0]["name"] == "resubmit"
+    parameters = paths["/v1/render/eda"]["post"]["parameters"]
+    assert [(p["name"], p["in"], p["schema"]["type"], p["schema"]["default"]) for p in parameters] == [
+        ("resubmit", "query", "boolean", False), ("preview", "query", "boolean", False)]
     assert "get" in paths["/v1/eda/ledger"]
 
 

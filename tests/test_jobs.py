@@ -11,15 +11,19 @@ from sqlalchemy import update
 
 from formsvc import create_app
 from formsvc.batch.demo import demo_cases
+from formsvc.blueprints import start_services
 from formsvc.errors import ConfigurationError
 
 COUNT = 12
 
 
 def make_app(folder: Path):
-    """An app whose database and job files live in ``folder``."""
-    return create_app({"TESTING": True, "WORKERS": 2, "INSTANCE_PATH": str(folder),
-                       "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"})
+    """An app whose database and job files live in ``folder``, started as a server starts it
+    (``create_app`` itself does no work: recovery and sweeps run when serving starts)."""
+    app = create_app({"TESTING": True, "WORKERS": 2, "INSTANCE_PATH": str(folder),
+                      "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"})
+    start_services(app)
+    return app
 
 
 def store_of(app):

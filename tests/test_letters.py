@@ -5,6 +5,7 @@ import copy
 import datetime as dt
 import io
 import re
+import xml.etree.ElementTree as ElementTree
 from decimal import Decimal
 
 import pypdfium2
@@ -422,7 +423,16 @@ def test_pdf_a_3b_variant(example_case):
     """pdf_variant=pdf/a-3b writes the PDF/A identification into the XMP metadata."""
     reader = PdfReader(io.BytesIO(render(example_case, pdf_variant="pdf/a-3b")))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert b"pdfaid:part" in xmp and b"3" in xmp
+    pdfaid = "http://www.aiim.org/pdfa/ns/id/"
+    root = ElementTree.fromstring(xmp)
+    values = {}
+    for element in root.iter():  # pdfaid:part / pdfaid:conformance as elements or as attributes
+        for name, value in element.attrib.items():
+            if name.startswith("{" + pdfaid + "}"):
+                values[name.split("}", 1)[1]] = value
+        if element.tag.startswith("{" + pdfaid + "}"):
+            values[element.tag.split("}", 1)[1]] = (element.text or "").strip()
+    assert values.get("part") == "3" and values.get("conformance") == "B", values
 
 
 def test_hostile_text_renders_inert(example_case):

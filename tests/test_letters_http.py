@@ -4,7 +4,10 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from pypdf import PdfReader
+
+from formsvc.letters.options import LANGUAGES, PDF_VARIANTS
 
 
 def test_post_letter_gives_pdf_with_safe_filename(client, example_case):
@@ -65,7 +68,25 @@ def test_openapi_declares_the_endpoint(client):
     """/openapi.json documents POST /v1/render/letter with its query parameters."""
     spec = client.get("/openapi.json").get_json()
     operation = spec["paths"]["/v1/render/letter"]["post"]
-    assert {p["name"] for p in operation["parameters"]} == {"tone", "level", "language", "format", "pdf_variant"}
+    declared = {p["name"]: (p["in"], p["schema"]["type"], p["schema"].get("enum")) for p in operation["parameters"]}
+    assert declared == {
+        "tone": ("query", "string", ["friendly", "firm"]),
+        "level": ("query", "integer", [1, 2, 3]),
+        "language": ("query", "string", list(LANGUAGES)),
+        "format": ("query", "string", ["pdf", "html"]),
+        "pdf_variant": ("query", "string", list(PDF_VARIANTS)),
+    }
+
+
+@pytest.mark.parametrize("path", ["/v1/render/letter", "/v1/batch/letters", "/v1/jobs/letters"])
+def test_integer_query_parameters_are_read_as_integers(client, example_case, path):
+    """What the description declares an integer (level) is accepted as one and refused otherwise, naming
+    the parameter."""
+    spec = client.get("/openapi.json").get_json()
+    level = next(p for p in spec["paths"][path]["post"]["parameters"] if p["name"] == "level")
+    assert level["schema"]["type"] == "integer" and level["schema"]["enum"] == [1, 2, 3]
+    bad = client.post(f"{path}?level=two", json=example_case if path.endswith("/letter") else [example_case])
+    assert bad.status_code == 400 and "'level'" in bad.get_json()["detail"]
 
 
 def test_cli_renders_letter(runner, tmp_path, example_case):

@@ -73,7 +73,11 @@ def test_endpoint_is_in_openapi(client):
     """The endpoint is described in /openapi.json with its query parameters."""
     spec = client.get("/openapi.json").get_json()
     operation = spec["paths"]["/v1/render/mahnantrag"]["post"]
-    assert {p["name"] for p in operation["parameters"]} == {"format", "flatten"}
+    declared = {p["name"]: (p["in"], p["schema"]["type"], p["schema"].get("default")) for p in operation["parameters"]}
+    assert declared == {"format": ("query", "string", "pdf"), "flatten": ("query", "string", "false")}
+    schemas = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert schemas["format"]["enum"] == ["pdf", "html"]
+    assert {"true", "false"} <= set(schemas["flatten"]["enum"])  # every word the parser takes is declared
 
 
 def test_cli_writes_the_pdf(runner, tmp_path):

@@ -109,10 +109,35 @@ def test_bad_bodies_get_problems_not_500(client, body, content_type, status):
 
 
 def test_warm_up_prepares_the_renderers():
-    """A worker's warm-up renders a letter and an application without error, so the first request is fast."""
+    """A worker's warm-up leaves the warm state behind that the first request would otherwise build: the
+    thread's letter renderer with its fonts, stylesheet, the sample's language and remembered styles, and
+    the application's blank form."""
+    import threading
+    from importlib import import_module
+
+    from formsvc.mahnantrag.document import blank_form
     from formsvc.warmup import warm
 
-    assert warm() is True
+    letter_renderer = import_module("formsvc.letters.renderer")  # the module (the package exports the function)
+    seen: dict = {}
+
+    def in_a_fresh_thread() -> None:  # the letter renderer is per thread: start from none
+        seen["before"] = getattr(letter_renderer._local, "renderer", None)
+        seen["ok"] = warm()
+        seen["after"] = getattr(letter_renderer._local, "renderer", None)
+        seen["reused"] = letter_renderer.renderer() is seen["after"]
+
+    blank_form.cache_clear()
+    thread = threading.Thread(target=in_a_fresh_thread)
+    thread.start()
+    thread.join()
+    assert seen["before"] is None and seen["ok"] is True
+    warm_renderer = seen["after"]
+    assert warm_renderer is not None and seen["reused"], "warm() built no renderer for the thread"
+    assert "de" in warm_renderer.environments  # the first sample's language, template compiled
+    assert warm_renderer.style_memo.values, "no computed style was remembered"
+    assert {f"formsvc-asset:/fonts/{s}.ttf" for s in ("regular", "bold")} <= set(warm_renderer.fetcher.files)
+    assert blank_form.cache_info().currsize == 1, "the blank application form was not prepared"
 
 
 def test_unexpected_errors_are_logged_without_their_message(tmp_path):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..config import Settings
+from ..config import Settings, default_settings
 from ..errors import BatchRejected, RenderTimeout
 from ..validation import Report
 from . import pool as pools
@@ -115,9 +115,9 @@ def _render(screening: Screening, options: Mapping[str, Any], out: IO[bytes], du
     sweep_stale_temp()
     result = BatchResult(skipped=list(screening.skipped), total=screening.total, duplex=duplex)
     total = len(screening.accepted)
-    timeout = settings.render_timeout if settings is not None else 60
+    timeout = (settings or default_settings()).render_timeout
     executor = pools.executor_for(settings)
-    worker_settings = pools.portable(settings)
+    worker_settings = settings
     overrides = dict(options)
     if progress:
         progress(0, total)

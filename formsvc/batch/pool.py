@@ -16,7 +16,6 @@ process, without a pool.
 """
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import os
 import threading
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..config import Settings
+from ..config import Settings, default_settings
 from ..errors import BadParameter, CaseRejected
 from ..gcpolicy import settle_after_warmup
 from ..validation import Report
@@ -73,14 +72,6 @@ class ChunkFile:
     def pages(self) -> int:
         """Pages in the file, blank backs included."""
         return sum(letter.pages + letter.blank_after for letter in self.letters)
-
-
-def portable(settings: Settings | None) -> Settings | None:
-    """A copy of ``settings`` safe to send to a worker (only plain values in ``extra``)."""
-    if settings is None:
-        return None
-    plain = {k: v for k, v in settings.extra.items() if isinstance(v, (str, int, float, bool, type(None)))}
-    return dataclasses.replace(settings, extra=plain)
 
 
 def render_chunk_to_file(chunk: Sequence[tuple[int, Any]], overrides: Mapping[str, Any], folder: str,
@@ -160,8 +151,8 @@ class InlineExecutor(Executor):
 
 
 def worker_count(settings: Settings | None) -> int:
-    """Render processes for ``settings`` (default: one per CPU core; 1 = in the calling process)."""
-    return settings.workers if settings is not None else (multiprocessing.cpu_count() or 1)
+    """Render processes for ``settings`` (default settings: one per CPU core; 1 = in the calling process)."""
+    return (settings or default_settings()).workers
 
 
 def executor_for(settings: Settings | None) -> Executor:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..config import Settings
-from ..errors import BatchRejected, ConfigurationError, ConflictError, FormsvcError, JobNotReady, NotFound
+from ..errors import BatchRejected, ConflictError, FormsvcError, JobNotReady, NotFound
 from .core import render_screened, sweep_stale_temp
 from .jobs import ACTIVE, JobRecord, JobStore, now_epoch
 from .pool import process_alive
@@ -55,32 +55,14 @@ class JobRunner(Protocol):
         """The finished PDF; :class:`JobNotReady` while it runs, :class:`ConflictError` if it failed."""
 
 
-def results_dir(settings: Settings) -> Path:
-    """Where finished print files are kept: ``FORMSVC_JOBS_DIR`` or ``<instance>/jobs``."""
-    configured = settings.extra.get("JOBS_DIR")
-    return Path(configured) if configured else settings.instance_path / "jobs"
-
-
-def retention_hours(settings: Settings) -> float:
-    """How long finished jobs and their PDFs are kept: ``FORMSVC_JOB_RETENTION_HOURS`` (24)."""
-    value = settings.extra.get("JOB_RETENTION_HOURS", 24)
-    try:
-        hours = float(value)
-    except (TypeError, ValueError):
-        hours = -1.0
-    if not hours > 0:
-        raise ConfigurationError(f"FORMSVC_JOB_RETENTION_HOURS must be a positive number of hours (got {value!r}).")
-    return hours
-
-
 class LocalJobRunner:
     """Runs jobs one after another in a thread of this process, on the shared render pool."""
 
     def __init__(self, store: JobStore, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self.folder = results_dir(settings)
-        self.retention = retention_hours(settings)
+        self.folder = settings.jobs_dir
+        self.retention = settings.job_retention_hours
         self.host = socket.gethostname()
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._queue: queue.Queue[tuple[str, Screening, dict[str, Any], bool]] = queue.Queue()

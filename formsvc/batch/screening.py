@@ -15,6 +15,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import BadParameter, BatchRejected
 from ..validation import Objection, Report, validate
+from ..validation.messages import make
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,9 @@ def check_overrides(overrides: Mapping[str, Any]) -> None:
 
 
 def option_objection(message: str) -> Objection:
-    """A case whose own ``letter`` settings cannot be honoured, as an objection at ``/letter``."""
-    return Objection("bad_letter_option", "/letter", "error", message, message)
+    """A case whose own ``letter`` settings cannot be honoured, as the objection ``bad_letter_option``
+    at ``/letter`` (``message`` says which setting and why)."""
+    return make("bad_letter_option", "/letter", detail=message.rstrip("."))
 
 
 def screen_case(case: Any, overrides: Mapping[str, Any], settings: Settings | None) -> Report:

@@ -1,5 +1,11 @@
 """One EDA export end to end: validate, reserve the EDA-ID, write the file safely, record it.
 
+The HTTP view and the ``formsvc eda`` command call the same three steps:
+:func:`check_cases` (every case validated with profile ``eda``; one
+:class:`~formsvc.errors.CaseRejected` listing every objection of every bad
+case, each path under the case's JSON Pointer prefix such as ``/cases/3``),
+then :func:`export` or, for reading only, :func:`preview`.
+
 The order guarantees the ledger's promises: every case is validated with
 profile ``eda`` first (a rejected case consumes no ID); the ID is reserved in
 the ledger before the file exists; the file is written to a temporary name,
@@ -10,6 +16,7 @@ the reservation, the export is recorded as failed and its ID stays used.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,11 +25,14 @@ from typing import Any
 
 from .. import case as c
 from ..config import Settings
-from ..errors import ConflictError
+from ..errors import CaseRejected, ConflictError
 from ..validation import Report, validate
 from ..validation.report import Objection
 from .ledger import Ledger, Reservation
-from .writer import EdaSummary, write_eda
+from .writer import EdaSummary, file_name, write_eda
+
+#: The EDA-ID a preview carries; never issued by the ledger for a real file.
+PREVIEW_ID = 0
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,45 @@ def check_case(case: Any, settings: Settings, *, prefix: str = "") -> Report:
     for o in report.objections:
         moved.add(Objection(o.code, prefix + o.path, o.level, o.message_de, o.message_en))
     return moved
+
+
+def check_cases(cases: Iterable[Any], settings: Settings, *, pointer: str = "/{}") -> list[str]:
+    """Validate every case for the EDA file and return their case ids, in order.
+
+    ``pointer`` places case ``i``'s objections: ``"/{}"`` gives ``/3/reference``,
+    ``"/cases/{}"`` gives ``/cases/3/reference``, ``""`` leaves a single case's paths
+    as they are. Raises :class:`CaseRejected` listing every objection of every
+    rejected case (nothing is written, no EDA-ID is taken). ``cases`` is consumed
+    once, so it may be a stream; no case at all gives ``[]`` (the caller says why
+    that is wrong in its own terms).
+    """
+    report = Report()
+    case_ids: list[str] = []
+    for index, case in enumerate(cases):
+        checked = check_case(case, settings, prefix=pointer.format(index) if pointer else "")
+        for objection in checked.objections:
+            report.add(objection)
+        if checked.ok and isinstance(case, dict):
+            case_ids.append(str(case["case_id"]))
+    if not report.ok:
+        raise CaseRejected(report)
+    return case_ids
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The file as it would be written, with EDA-ID 000, for reading only."""
+
+    data: bytes
+    file_name: str
+    summary: EdaSummary
+
+
+def preview(cases: Iterable[dict[str, Any]], *, settings: Settings, created: dt.date | None = None) -> Preview:
+    """Write ``cases`` (already validated) with EDA-ID 000 into memory, without touching the ledger."""
+    buffer = io.BytesIO()
+    summary = write_eda(cases, buffer, eda_id=PREVIEW_ID, created=created or c.today(), settings=settings)
+    return Preview(buffer.getvalue(), f"VORSCHAU-{file_name(settings.eda_prefix, PREVIEW_ID)}", summary)
 
 
 def export(cases: Callable[[], Iterable[dict[str, Any]]], case_ids: list[str], *, settings: Settings,

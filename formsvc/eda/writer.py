@@ -19,12 +19,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import IO, Any
 
 from .. import case as c
 from ..claimed import court_case
-from ..config import Settings
+from ..config import Settings, default_settings
 from ..errors import CaseRejected
 from ..validation.messages import make
 from ..validation.report import Objection, Report
@@ -42,17 +41,9 @@ def file_name(prefix: str, eda_id: int) -> str:
     return f"{prefix}{eda_id:03d}.EDA"
 
 
-@lru_cache(maxsize=1)
-def default_settings() -> Settings:
-    """Settings with every embedded default (used when the caller passes none; built once)."""
-    return Settings.from_mapping({}, "instance")
-
-
 def config_value(settings: Settings, name: str) -> Any:
-    """A ``config:NAME`` source: a Settings attribute, else ``FORMSVC_<NAME>`` from the extra settings."""
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return settings.extra.get(name.upper())
+    """A ``config:NAME`` source: the Settings field ``NAME`` (``None`` for a name that is none)."""
+    return getattr(settings, name, None)
 
 
 @dataclass

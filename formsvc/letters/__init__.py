@@ -9,7 +9,7 @@ Public API (the batch printer and the HTTP/CLI layers use exactly these):
     Europe/Berlin), ``deadline_days`` (1–90, default 14), ``fee`` (Decimal,
     this letter's dunning fee), ``flat_fee`` (claim 40 EUR § 288 Abs. 5 BGB
     from a non-consumer, level ≥ 2), ``pdf_variant`` (``None`` or
-    "pdf/a-3b"), ``debtor`` (index of the debtor written to, default 0).
+    "pdf/a-3b"). The letter goes to the case's first debtor.
     Invalid values raise :class:`~formsvc.errors.BadParameter`.
 
 ``options_from(case, query_overrides) -> LetterOptions``
@@ -42,11 +42,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings
-from ..errors import BadParameter
 from ..rendered import RenderedDocument, codes_of
 from ..validation import Objection, ensure_valid
 from ..validation.messages import make as make_objection
-from . import i18n, model
+from . import model
 from .amounts import Statement, statement
 from .options import LetterOptions, options_from
 from .payment import payment
@@ -86,7 +85,7 @@ def render_letter(case: Any, options: LetterOptions, *, settings: Settings | Non
     """Validate ``case`` (profile ``letter``) and render the letter described by ``options``."""
     context, warnings, result = _prepare(case, options, settings)
     filename = letter_filename(case, options)
-    warm = renderer()
+    warm = renderer(settings)
     if options.format == "html":
         html = warm.html(context, options.language, standalone=True)
         return RenderedLetter(html.encode("utf-8"), "text/html", filename, warnings, None, result)
@@ -111,7 +110,7 @@ class LaidOutLetter:
 def lay_out_letter(case: Any, options: LetterOptions, *, settings: Settings | None = None) -> LaidOutLetter:
     """Validate ``case`` and lay out its PDF letter (the same pages :func:`render_letter` writes)."""
     context, warnings, _ = _prepare(case, options, settings)
-    document = renderer().layout(context, options.language)
+    document = renderer(settings).layout(context, options.language)
     return LaidOutLetter(document, len(document.pages), warnings)
 
 
@@ -126,15 +125,7 @@ def _prepare(case: Any, options: LetterOptions,
              settings: Settings | None) -> tuple[model.LetterContext, tuple[Objection, ...], Statement]:
     """Validate, compute the amounts and build the template context of one letter."""
     report = ensure_valid(case, "letter", settings=settings)
-    debtors = case.get("debtors") or []
-    if not 0 <= options.debtor < len(debtors):
-        raise BadParameter(f"letter option 'debtor' must be 0 to {len(debtors) - 1} (got {options.debtor}).")
     result = statement(case, letter_date=options.letter_date, level=options.level, fee=options.fee,
-                       flat_fee=options.flat_fee, debtor_index=options.debtor)
+                       flat_fee=options.flat_fee)
     context = model.build(case, options, result, payment(case, result.total))
     return context, (*report.warnings, *_interest_warnings(result)), result
-
-
-def supported_languages() -> tuple[str, ...]:
-    """The letter languages (each has a catalog and a Babel locale)."""
-    return tuple(i18n.LOCALES)

@@ -122,12 +122,12 @@ def _cost_lines(case: dict[str, Any]) -> list[CostLine]:
 
 
 def statement(case: dict[str, Any], *, letter_date: dt.date, level: int, fee: Decimal,
-              flat_fee: bool, debtor_index: int = 0) -> Statement:
+              flat_fee: bool) -> Statement:
     """Build the statement for a letter of ``level`` dated ``letter_date``."""
     costs = _cost_lines(case)
     if fee > 0:
         costs.append(CostLine("letter_fee", fee))
-    debtor = c.get(case, "debtors", debtor_index)
+    debtor = c.get(case, "debtors", 0)  # the letter's addressee
     if flat_fee and level >= 2 and debtor is not None and not c.is_consumer(debtor):
         costs.append(CostLine("flat_fee", FLAT_FEE))
     return Statement(_claim_lines(case, letter_date), tuple(costs))

@@ -6,10 +6,11 @@ idempotent: it compiles every ``messages.po`` to ``messages.mo`` when the
 ``fonts-noto-core``; DejaVu Sans from ``fonts-dejavu-core`` as fallback)
 reduced with fontTools' subsetter to the Latin ranges the eight letter
 languages need (German, English, French, Italian, Spanish, Dutch, Polish
-ł ś ż ą ę, Turkish ğ ş ı İ) — into the cache directory
-(``$FORMSVC_CACHE_DIR``, else ``$XDG_CACHE_HOME/formsvc``, else
-``~/.cache/formsvc``). The renderer calls :func:`font_files` and so builds a
-missing font once on first use; nothing is ever downloaded.
+ł ś ż ą ę, Turkish ğ ş ı İ) — into ``Settings.cache_dir`` (``FORMSVC_CACHE_DIR``;
+its default is written in :mod:`formsvc.config`). Without settings the
+process's ``FORMSVC_*`` environment decides. The renderer calls
+:func:`font_files` and so builds a missing font once on first use; nothing is
+ever downloaded.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..config import Settings, environment_settings
 from .i18n import compile_po, locale_dir
 
 #: Bump when the subset specification changes (invalidates cached fonts).
@@ -44,13 +46,9 @@ SOURCES = {
 }
 
 
-def cache_dir() -> Path:
-    """Where generated assets are kept."""
-    explicit = os.environ.get("FORMSVC_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "formsvc"
+def cache_dir(settings: Settings | None = None) -> Path:
+    """Where generated assets are kept: ``settings.cache_dir`` (default: from the environment)."""
+    return (settings or environment_settings()).cache_dir
 
 
 def source_font(style: str) -> Path:
@@ -92,19 +90,19 @@ def subset_font(source: Path, target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def font_path(style: str) -> Path:
+def font_path(style: str, settings: Settings | None = None) -> Path:
     """The cached subset font for ``style``, named by source file and subset version."""
     source = source_font(style)
     stamp = hashlib.sha256(f"{source}:{source.stat().st_size}:{source.stat().st_mtime_ns}:"
                            f"{SUBSET_VERSION}".encode()).hexdigest()[:12]
-    return cache_dir() / "fonts" / f"letter-{style}-{stamp}.ttf"
+    return cache_dir(settings) / "fonts" / f"letter-{style}-{stamp}.ttf"
 
 
-def font_files() -> dict[str, Path]:
+def font_files(settings: Settings | None = None) -> dict[str, Path]:
     """style -> subset font file, building any that is missing."""
     out = {}
     for style in SOURCES:
-        path = font_path(style)
+        path = font_path(style, settings)
         if not path.is_file():
             subset_font(source_font(style), path)
         out[style] = path
@@ -126,7 +124,7 @@ def compile_catalogs() -> list[Path]:
     return written
 
 
-def prepare() -> None:
+def prepare(settings: Settings | None = None) -> None:
     """Compile catalogs and build the subset fonts (idempotent)."""
     compile_catalogs()
-    font_files()
+    font_files(settings)

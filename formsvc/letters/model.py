@@ -1,15 +1,14 @@
 """The letter as data: every value the template prints, formatted for the letter's locale.
 
 No text of the letter is written here (that is the template and its gettext
-catalogs); this module picks the parties, lays out address lines, decides how
-small the recipient block must be to fit the window, and formats dates and
-amounts with Babel.
+catalogs); this module picks the parties, lays out address lines, asks
+:mod:`.fitting` how small each block must be set to fit its box, and formats
+dates and amounts with Babel.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from babel import Locale
@@ -17,33 +16,11 @@ from babel import Locale
 from .. import case as c
 from . import i18n
 from .amounts import Statement
+from .fitting import footer_fit, head_name_pt, info_pt, recipient_font_pt
+from .fitting import return_line as fit_return_line
 from .options import LetterOptions
 from .payment import Payment
 
-#: Recipient zone of the window (mm): width of the text column and its height.
-RECIPIENT_WIDTH_MM = 75.0
-RECIPIENT_HEIGHT_MM = 31.0
-RETURN_WIDTH_MM = 75.0
-RETURN_SIZES = (7.0, 6.5, 6.0, 5.5, 5.0, 4.5, 4.0)
-PT_TO_MM = 25.4 / 72
-#: Average advance of a character of Noto Sans in em (generous, so estimates err on the safe side).
-AVG_CHAR_EM = 0.56
-LINE_HEIGHT = 1.2
-RECIPIENT_SIZES = (10.0, 9.0, 8.0, 7.0, 6.0, 5.0)
-#: Letterhead: the creditor's name (bold) on at most two lines of the 165 mm column.
-HEAD_WIDTH_MM = 165.0
-HEAD_NAME_SIZES = (15.0, 13.0, 11.0)
-BOLD_CHAR_EM = 0.62
-#: Information block: value column, height above the subject line, sizes, lines per value.
-INFO_VALUE_MM = 44.0
-INFO_HEIGHT_MM = 43.0
-INFO_SIZES = (8.5, 7.5, 6.5, 6.0)
-INFO_MAX_LINES = 3
-#: Footer: one of its three columns, the height it has above the page's last 5 mm, sizes.
-FOOTER_COLUMN_MM = 43.0
-FOOTER_HEIGHT_MM = 16.5
-FOOTER_SIZES = (7.0, 6.5, 6.0, 5.5, 5.0)
-TEXT_LINE_HEIGHT = 1.3
 GERMAN = Locale.parse("de_DE")
 
 
@@ -56,82 +33,6 @@ class LetterContext:
     def as_dict(self) -> dict[str, Any]:
         """The variables for ``template.render``."""
         return dict(self.values)
-
-
-def _chars_per_line(font_pt: float, width_mm: float, em: float = AVG_CHAR_EM) -> int:
-    """Estimated characters that fit one line of a column ``width_mm`` wide (at least one)."""
-    return max(1, int(width_mm / (font_pt * PT_TO_MM * em)))
-
-
-def _lines(text: str, font_pt: float, width_mm: float, em: float = AVG_CHAR_EM) -> int:
-    """Estimated lines ``text`` wraps to in a column ``width_mm`` wide (at least one)."""
-    return max(1, -(-len(text) // _chars_per_line(font_pt, width_mm, em)))
-
-
-def _wrapped_lines(lines: list[str], font_pt: float) -> int:
-    return sum(_lines(line, font_pt, RECIPIENT_WIDTH_MM) for line in lines)
-
-
-def recipient_font_pt(lines: list[str]) -> float:
-    """The largest font size at which the wrapped recipient lines fit the window's height."""
-    for size in RECIPIENT_SIZES:
-        if _wrapped_lines(lines, size) * size * PT_TO_MM * LINE_HEIGHT <= RECIPIENT_HEIGHT_MM:
-            return size
-    return RECIPIENT_SIZES[-1]
-
-
-def head_name_pt(name: str) -> float:
-    """The letterhead's name size: the largest that keeps the name on two lines (longer names
-    are cut to two lines with "…" by the stylesheet)."""
-    for size in HEAD_NAME_SIZES:
-        if _lines(name, size, HEAD_WIDTH_MM, BOLD_CHAR_EM) <= 2:
-            return size
-    return HEAD_NAME_SIZES[-1]
-
-
-def info_pt(values: list[str]) -> float:
-    """The information block's size: the largest at which its values (each at most three lines,
-    as the stylesheet cuts them) end above the subject line."""
-    for size in INFO_SIZES:
-        lines = sum(min(INFO_MAX_LINES, _lines(value, size, INFO_VALUE_MM)) for value in values)
-        if lines * size * PT_TO_MM * TEXT_LINE_HEIGHT + 0.6 * len(values) <= INFO_HEIGHT_MM:
-            return size
-    return INFO_SIZES[-1]
-
-
-def footer_fit(columns: list[list[str]]) -> tuple[float, int]:
-    """The footer's size and how many lines a column may have: the largest size at which every
-    column fits above the page's last 5 mm; at the smallest, longer columns end in "…"."""
-    room = 1
-    for size in FOOTER_SIZES:
-        room = int(FOOTER_HEIGHT_MM / (size * PT_TO_MM * TEXT_LINE_HEIGHT))
-        need = max((sum(_lines(part, size, FOOTER_COLUMN_MM) for part in column if part) for column in columns),
-                   default=0)
-        if need <= room:
-            return size, room
-    return FOOTER_SIZES[-1], room
-
-
-def return_font_pt(text: str) -> float:
-    """Font size that keeps the one-line return address inside the window (7 pt down to 4 pt)."""
-    for size in RETURN_SIZES:
-        if len(text) <= _chars_per_line(size, RETURN_WIDTH_MM):
-            return size
-    return RETURN_SIZES[-1]
-
-
-def return_address(name: str, lines: list[str]) -> tuple[str, float]:
-    """The one-line return address and its font size. When it does not fit even at the smallest
-    size, the name is shortened (ending in "…"): street, postal code and city are what brings
-    undeliverable mail back, so they always stay whole."""
-    text = " · ".join([name, *lines])
-    size = return_font_pt(text)
-    room = _chars_per_line(size, RETURN_WIDTH_MM)
-    address = " · ".join(lines)
-    keep = room - len(address) - len(" · …")
-    if len(text) > room and address and keep > 0:
-        text = f"{name[:keep].rstrip()}… · {address}"
-    return text, size
 
 
 def country_line(address: Any, home: str = "DE") -> str:
@@ -186,7 +87,7 @@ def creditor(case: dict[str, Any]) -> dict[str, Any]:
     party = case.get("creditor") or {}
     name = c.party_name(party)
     lines = address_lines(party.get("address"), with_extra=False)
-    return_line, return_pt = return_address(name, lines)
+    return_line, return_pt = fit_return_line(name, lines)
     reps = [r for r in party.get("representatives") or [] if isinstance(r, dict)]
     signatory = ""
     if reps:
@@ -245,7 +146,7 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
           pay: Payment | None) -> LetterContext:
     """Everything the template prints for this case and these options."""
     language = options.language
-    debtor = c.get(case, "debtors", options.debtor) or {}
+    debtor = c.get(case, "debtors", 0) or {}  # the letter goes to the first debtor
     invoices = ", ".join(str(cl.get("document_no")) for cl in case.get("claims") or []
                          if isinstance(cl, dict) and cl.get("document_no"))
     court = str(c.get(case, "courts", "dunning", "name") or "")
@@ -272,8 +173,3 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
         "amounts": amounts(statement, language),
         "payment": pay,
     })
-
-
-def total_of(statement: Statement) -> Decimal:
-    """The amount the payment block and the GiroCode carry."""
-    return statement.total

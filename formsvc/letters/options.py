@@ -34,7 +34,6 @@ class LetterOptions:
     fee: Decimal = Decimal("0.00")
     flat_fee: bool = False
     pdf_variant: str | None = None
-    debtor: int = 0  # which debtor the letter is addressed to
 
     def __post_init__(self) -> None:
         check(self)
@@ -154,5 +153,4 @@ def options_from(case: Any, overrides: Mapping[str, Any] | None = None) -> Lette
         fee=fee_amount,
         flat_fee=merged.get("flat_fee", False) in (True, "true", "1", "yes"),
         pdf_variant=merged.get("pdf_variant"),
-        debtor=int(merged.get("debtor", 0)),
     )

@@ -34,6 +34,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..config import Settings
 from . import assets, i18n
 from .model import LetterContext
 from .style_memo import StyleMemo
@@ -144,13 +145,13 @@ class PdfResult:
 class LetterRenderer:
     """Holds the warm state; use :func:`renderer` to get the one for this thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         base = i18n.letters_dir()
         self.css_text = (base / STYLESHEET).read_text(encoding="utf-8")
-        fonts = assets.font_files()
+        fonts = assets.font_files(settings)
         self.fetcher = _fetcher_class()({
             f"{ASSET_SCHEME}/fonts/{style}.ttf": path.read_bytes() for style, path in fonts.items()})
         self.font_config = FontConfiguration()
@@ -250,10 +251,11 @@ def _release() -> None:
     _local.__dict__.pop("renderer", None)
 
 
-def renderer() -> LetterRenderer:
-    """The warm renderer of the current thread (created on first use)."""
+def renderer(settings: Settings | None = None) -> LetterRenderer:
+    """The warm renderer of the current thread, created on first use with the fonts of
+    ``settings.cache_dir`` (later calls reuse it: the fonts are the same wherever cached)."""
     current = getattr(_local, "renderer", None)
     if current is None:
-        current = LetterRenderer()
+        current = LetterRenderer(settings)
         _local.renderer = current
     return current

@@ -14,26 +14,28 @@ from typing import Any
 from .. import case as c
 from .. import formatting as fmt
 from ..countries import vehicle_code
+from ..representative_slots import placed_representatives, representatives_not_on_form
 from .fields import Field, fields
+
+__all__ = ["FORMATS", "field_value", "map_case", "representatives_not_on_form", "subjects"]
 
 Value = str | bool
 
 
 def subjects(case: dict[str, Any]) -> dict[str, Any]:
     """The objects a field source can start with, looked up once per case."""
-    creditor = c.get(case, "creditor")
-    co_creditor = c.get(case, "co_creditor")
     courts = c.get(case, "courts")
+    slots = placed_representatives(case)  # the form's slot table decides who is on the form
     return {
         "case": case,
-        "creditor": creditor,
-        "creditor_representative": _representative(creditor, 0),
-        "co_creditor": co_creditor,
-        "second_representative": _representative(co_creditor, 0) or _representative(creditor, 1),
+        "creditor": c.get(case, "creditor"),
+        "creditor_representative": slots["creditor_representative"],
+        "co_creditor": c.get(case, "co_creditor"),
+        "second_representative": slots["second_representative"],
         "debtor1": c.get(case, "debtors", 0),
-        "debtor1_representative": _representative(c.get(case, "debtors", 0), 0),
+        "debtor1_representative": slots["debtor1_representative"],
         "debtor2": c.get(case, "debtors", 1),
-        "debtor2_representative": _representative(c.get(case, "debtors", 1), 0),
+        "debtor2_representative": slots["debtor2_representative"],
         "dunning_court": c.get(courts, "dunning"),
         "trial_court": c.get(courts, "trial"),
         "claim1": c.get(case, "claims", 0),
@@ -43,11 +45,6 @@ def subjects(case: dict[str, Any]) -> dict[str, Any]:
         "assignment": c.get(case, "assignment"),
         "attorney": c.get(case, "attorney"),
     }
-
-
-def _representative(party: Any, index: int) -> Any:
-    reps = c.get(party, "representatives")
-    return c.get(reps, index) if isinstance(reps, list) else None
 
 
 def _text(value: Any) -> str:
@@ -110,29 +107,3 @@ def map_case(case: dict[str, Any]) -> dict[str, Value]:
     found = subjects(case)
     return {field.name: field_value(field, found) for field in fields()}
 
-
-ORDINAL_PARTY = {"creditor": "1. Antragsteller", "co_creditor": "2. Antragsteller",
-                 "debtors/0": "1. Antragsgegner", "debtors/1": "2. Antragsgegner"}
-
-
-def representatives_not_on_form(case: dict[str, Any]) -> list[tuple[str, str]]:
-    """(JSON Pointer, "Name (Stellung) – Partei") of representatives the form has no slot for.
-
-    The form has one representative slot per debtor, one for the creditor and
-    one "second representative" slot shared by the creditor's second
-    representative and the co-creditor's representative (the co-creditor's
-    takes it). Naming one of several legal representatives is enough for
-    service (§ 170 Abs. 3 ZPO); the others are listed in the summary block and
-    reported as a warning, never dropped silently.
-    """
-    placed = {id(v) for k, v in subjects(case).items() if k.endswith("representative") and v is not None}
-    extra = []
-    for key, label in ORDINAL_PARTY.items():
-        party = c.get(case, *[int(p) if p.isdigit() else p for p in key.split("/")])
-        reps = c.get(party, "representatives")
-        for j, rep in enumerate(reps if isinstance(reps, list) else []):
-            if isinstance(rep, dict) and id(rep) not in placed:
-                name = " ".join(_text(rep.get(k)) for k in ("first_name", "last_name") if _text(rep.get(k)))
-                role = _text(rep.get("role"))
-                extra.append((f"/{key}/representatives/{j}", f"{name}{f' ({role})' if role else ''} – {label}"))
-    return extra

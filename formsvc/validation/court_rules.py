@@ -17,6 +17,7 @@ from schwifty import BIC, IBAN
 
 from .. import case as c
 from .. import resources
+from ..case import country
 from .rules import Context, Finding, rule
 from .tables import fold_words, tables
 
@@ -32,12 +33,6 @@ def given(value: Any) -> bool:
     if isinstance(value, (dict, list)):
         return bool(value)
     return True
-
-
-def country(place: dict[str, Any]) -> str:
-    """ISO country of an address-like object, ``DE`` when not given (or mistyped: the schema reports that)."""
-    value = place.get("country")
-    return value.upper() if isinstance(value, str) and value else "DE"
 
 
 def _address_gaps(path: str, address: Any) -> Iterator[Finding]:
@@ -319,7 +314,7 @@ def attorney_expenses_not_allowed(case: dict[str, Any], ctx: Context) -> Iterato
 @rule("representative_not_on_form")
 def representative_not_on_form(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """A legal representative for whom the application form has no slot left."""
-    from ..mahnantrag.mapper import representatives_not_on_form  # the form's slot table decides
+    from ..representative_slots import representatives_not_on_form  # the form's slot table decides
 
     for path, _ in representatives_not_on_form(case):
         yield path, {}

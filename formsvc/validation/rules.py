@@ -94,10 +94,6 @@ def run(case: dict[str, Any], profiles: tuple[str, ...], *, settings: Settings |
     ``not_in_profiles`` is skipped: e.g. ``machine_readable_filing_required``
     is a ``court`` warning about the PDF that the ``eda`` profile leaves out.
     """
-    from . import (claim_rules, court_rules, dunning_court, filing_rules,  # noqa: F401  (registers the rules)
-                   interest_cost_rules, party_rules, text_rules, trial_court)
-    from ..eda import checks as _eda_checks  # noqa: F401  (layout-driven eda rules, registered last)
-
     ctx = Context(settings=settings, today=today or c.today())
     entries = table()
     asked = requested or (profiles[-1] if profiles else "")

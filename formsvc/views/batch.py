@@ -11,6 +11,7 @@ import base64
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -21,12 +22,12 @@ from ..batch import BatchResult, render_screened, screen
 from ..batch.jobs import JobRecord, JobStore
 from ..batch.runner import JobRunner, LocalJobRunner
 from ..batch.screening import Screening
-from ..config import Settings
+from ..db import engine_for, metadata
 from ..errors import NotFound
 from ..letters.options import LANGUAGES, LEVELS, TONES
 from ..openapi import problem_responses
 from ..problems import response_language
-from .common import choice, flag, read_cases, settings
+from .common import choice, flag, integer_choice, read_cases, settings
 
 bp = Blueprint("batch", __name__)
 
@@ -34,23 +35,33 @@ JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 BASE64_CHUNK = 3 * 64 * 1024  # a multiple of 3: chunks encode without padding in between
 
 
-def init_app(app: Flask, app_settings: Settings) -> None:
-    """Create the job store and the embedded runner (marks jobs of a dead process failed)."""
-    from ..db import engine_for, metadata
+_RUNNER_LOCK = threading.Lock()
 
-    store = JobStore(engine_for(app_settings), metadata)
-    app.extensions["formsvc"]["jobs"] = LocalJobRunner(store, app_settings)
+
+def start(app: Flask) -> None:
+    """Server start: open the job store and the embedded runner now (jobs of a dead process are
+    marked failed, stale temporary letters swept) rather than at the first job request."""
+    jobs_of(app)
+
+
+def jobs_of(app: Flask) -> JobRunner:
+    """The app's job runner, created on first use: job table, recovery and sweep happen then."""
+    extensions = app.extensions["formsvc"]
+    with _RUNNER_LOCK:
+        if "jobs" not in extensions:
+            settings_ = extensions["settings"]
+            extensions["jobs"] = LocalJobRunner(JobStore(engine_for(settings_), metadata), settings_)
+        return extensions["jobs"]
 
 
 def runner() -> JobRunner:
-    """The app's job runner."""
-    return current_app.extensions["formsvc"]["jobs"]
+    """The running app's job runner."""
+    return jobs_of(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def _options() -> dict[str, Any]:
     """Letter option overrides from the query (None: the case's own ``letter`` settings)."""
-    level = choice("level", tuple(str(n) for n in LEVELS))
-    return {"tone": choice("tone", TONES), "level": int(level) if level else None,
+    return {"tone": choice("tone", TONES), "level": integer_choice("level", LEVELS),
             "language": choice("language", LANGUAGES)}
 
 

@@ -113,6 +113,13 @@ def choice(name: str, allowed: tuple[str, ...], default: str | None = None) -> s
     return value
 
 
+def integer_choice(name: str, allowed: tuple[int, ...]) -> int | None:
+    """An integer query parameter restricted to ``allowed`` (written as in the OpenAPI description:
+    ``level=2``); ``None`` when absent."""
+    value = choice(name, tuple(str(n) for n in allowed))
+    return int(value) if value is not None else None
+
+
 def flag(name: str, default: bool = False) -> bool:
     """A boolean query parameter: true/false/1/0/yes/no."""
     value = request.args.get(name)

@@ -1,32 +1,30 @@
 """``POST /v1/render/eda`` (the EDA-style court file) and ``GET /v1/eda/ledger``.
 
-The view reads the request, validates every case with profile ``eda`` (all
-objections at once, no ID consumed when any case is rejected), hands the cases
-to :func:`formsvc.eda.export.export` and sends the finished file. Files are
-kept in ``<instance>/eda/`` as the court will receive them.
+The view reads the request and calls the core the ``formsvc eda`` command
+calls too: :func:`formsvc.eda.export.check_cases` (all objections at once,
+paths under ``/cases/<i>`` or ``/<i>``, no ID consumed when any case is
+rejected), then :func:`~formsvc.eda.export.export` or
+:func:`~formsvc.eda.export.preview`, and sends the file. Files are kept in
+``<instance>/eda/`` as the court will receive them.
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, send_file
 
-from ..case import iter_ndjson, loads, today
-from ..errors import BadParameter, CaseRejected, PayloadTooLarge
-from ..eda.export import check_case, export
+from ..case import iter_ndjson, loads
+from ..config import Settings
+from ..eda.export import PREVIEW_ID, check_cases, export, preview
 from ..eda.ledger import Ledger
-from ..eda.writer import file_name, write_eda
+from ..errors import BadParameter, PayloadTooLarge
 from ..openapi import case_body, problem_responses
-from ..validation import Report
 from .common import JSON_TYPES, NDJSON_TYPES, document, flag, read_body, settings
 
 bp = Blueprint("eda", __name__)
 
 EDA_FOLDER = "eda"
-#: The EDA-ID a preview carries; never issued by the ledger for a real file.
-PREVIEW_ID = 0
 
 OPENAPI_PATHS: dict[str, Any] = {
     "/v1/render/eda": {"post": {
@@ -94,13 +92,7 @@ def render_eda() -> Any:
     if not cases:
         raise BadParameter("Send at least one case.")
     run = settings()
-    report = Report()
-    for index, case in enumerate(cases):
-        for objection in check_case(case, run, prefix=prefix.format(index) if prefix else "").objections:
-            report.add(objection)
-    if not report.ok:
-        raise CaseRejected(report)
-    case_ids = [str(case["case_id"]) for case in cases]
+    case_ids = check_cases(cases, run, pointer=prefix)
     if len(case_ids) == 1:
         g.case_id = case_ids[0]
     if preview:
@@ -114,13 +106,11 @@ def render_eda() -> Any:
     return response
 
 
-def _preview(cases: list[Any], run: Any) -> Any:
+def _preview(cases: list[Any], run: Settings) -> Any:
     """The file as it would be written, with EDA-ID 000 and without touching the ledger."""
-    buffer = io.BytesIO()
-    summary = write_eda(cases, buffer, eda_id=PREVIEW_ID, created=today(), settings=run)
-    name = f"VORSCHAU-{file_name(run.eda_prefix, PREVIEW_ID)}"
-    return document(buffer.getvalue(), "application/octet-stream", name, inline=False,
-                    headers={"X-EDA-ID": f"{PREVIEW_ID:03d}", "X-EDA-Applications": str(summary.applications),
+    result = preview(cases, settings=run)
+    return document(result.data, "application/octet-stream", result.file_name, inline=False,
+                    headers={"X-EDA-ID": f"{PREVIEW_ID:03d}", "X-EDA-Applications": str(result.summary.applications),
                              "X-EDA-Preview": "true"})
 
 

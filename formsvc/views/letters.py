@@ -6,9 +6,9 @@ from typing import Any
 from flask import Blueprint
 
 from ..letters import options_from, render_letter
-from ..letters.options import FORMATS, LANGUAGES, PDF_VARIANTS, TONES
+from ..letters.options import FORMATS, LANGUAGES, LEVELS, PDF_VARIANTS, TONES
 from ..openapi import case_body, problem_responses
-from .common import WARNINGS_HEADER, choice, read_case, rendered, settings
+from .common import WARNINGS_HEADER, choice, integer_choice, read_case, rendered, settings
 
 bp = Blueprint("letters", __name__)
 
@@ -26,7 +26,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                        f"in the `{WARNINGS_HEADER}` response header.",
         "parameters": [
             _query("tone", {"type": "string", "enum": list(TONES)}, "friendly (default) or firm"),
-            _query("level", {"type": "integer", "enum": [1, 2, 3]},
+            _query("level", {"type": "integer", "enum": list(LEVELS)},
                    "1 Zahlungserinnerung (default), 2 Mahnung, 3 letzte Mahnung"),
             _query("language", {"type": "string", "enum": list(LANGUAGES)}, "letter language; default: the case's"),
             _query("format", {"type": "string", "enum": list(FORMATS), "default": "pdf"}, "pdf or html"),
@@ -52,7 +52,7 @@ def render() -> Any:
     """Parse the query and the case, render through the core, wrap the bytes."""
     overrides = {
         "tone": choice("tone", TONES),
-        "level": choice("level", ("1", "2", "3")),
+        "level": integer_choice("level", LEVELS),
         "language": choice("language", LANGUAGES),
         "format": choice("format", FORMATS, "pdf"),
         "pdf_variant": choice("pdf_variant", PDF_VARIANTS),

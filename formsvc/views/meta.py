@@ -1,12 +1,14 @@
 """Service endpoints: health, catalogue, OpenAPI description."""
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
-from .. import __version__
 from ..catalog import load as load_catalog
+from ..openapi import document
+from ..version import __version__
 from .common import settings
 
 bp = Blueprint("meta", __name__)
@@ -46,7 +48,12 @@ def catalog() -> Any:
 
 @bp.get("/openapi.json")
 def openapi() -> Any:
-    """OpenAPI 3.1 description assembled from every blueprint's ``OPENAPI_PATHS``."""
-    from ..openapi import document
-
-    return jsonify(document())
+    """OpenAPI 3.1 description assembled from every registered blueprint's ``OPENAPI_PATHS``
+    (built once per app)."""
+    extensions = current_app.extensions["formsvc"]
+    if "openapi" not in extensions:
+        paths: dict[str, Any] = {}
+        for blueprint in current_app.blueprints.values():
+            paths.update(getattr(sys.modules[blueprint.import_name], "OPENAPI_PATHS", {}))
+        extensions["openapi"] = document(paths)
+    return jsonify(extensions["openapi"])

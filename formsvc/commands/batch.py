@@ -16,12 +16,12 @@ import click
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
+from ..batch.core import render_screened
+from ..batch.screening import screen
 from ..case import iter_ndjson, loads
-from ..cli import app_settings, fail, print_report
 from ..errors import FormsvcError, InputError, MalformedJSON
 from ..letters.options import LANGUAGES, TONES
-from .core import render_screened
-from .screening import screen
+from .common import app_settings, fail, print_report
 
 
 def read_cases_file(path: str) -> list[Any]:
@@ -90,8 +90,3 @@ def letters_command(cases_file: str, output: str, duplex: bool, skip_invalid: bo
         Path(manifest_path).write_text(json.dumps(result.manifest(), ensure_ascii=False, indent=2), encoding="utf-8")
     click.echo(f"{output}: {result.letter_count} letters, {result.pages} pages, {len(result.skipped)} skipped, "
                f"{result.seconds:.1f} s")
-
-
-def register(cli: click.Group, render_group: click.Group) -> None:
-    """Add the ``batch`` group to the ``formsvc`` command line."""
-    cli.add_command(batch_group)

@@ -6,12 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from .. import mahnantrag
 from ..errors import FormsvcError
-
-
-def register(cli: click.Group, render_group: click.Group) -> None:
-    """Add ``render mahnantrag`` to the render group."""
-    render_group.add_command(mahnantrag_command)
+from ..validation import Report
+from .common import app_settings, fail, print_report, read_case_file, write_atomically
 
 
 @click.command("mahnantrag")
@@ -23,13 +21,9 @@ def register(cli: click.Group, render_group: click.Group) -> None:
 @with_appcontext
 def mahnantrag_command(case_file: str, output: str, fmt: str, flatten: bool) -> None:
     """Render the filled Mahnbescheid application for CASE_FILE."""
-    from ..cli import app_settings, fail, print_report, read_case_file, write_atomically
-    from ..validation import Report
-    from . import render
-
     case = read_case_file(case_file)
     try:
-        result = render(case, settings=app_settings(), fmt=fmt, flatten=flatten)  # type: ignore[arg-type]
+        result = mahnantrag.render(case, settings=app_settings(), fmt=fmt, flatten=flatten)  # type: ignore[arg-type]
     except FormsvcError as exc:
         fail(exc)
         return

@@ -1,8 +1,10 @@
 """``formsvc eda CASES.jsonl -o OUTDIR`` and ``formsvc eda parse FILE.EDA``.
 
 Writing reads the cases file twice, streaming: the first pass validates every
-case (all objections are printed, nothing is written and no EDA-ID is taken
-when one is rejected), the second writes the file. The EDA-ID comes from the
+case with :func:`formsvc.eda.export.check_cases` (all objections are printed,
+paths under ``/<index>``, nothing is written and no EDA-ID is taken when one is
+rejected), the second writes the file with :func:`formsvc.eda.export.export`,
+as ``POST /v1/render/eda`` does. The EDA-ID comes from the
 same ledger the HTTP service uses (``FORMSVC_DATABASE_URL``).
 """
 from __future__ import annotations
@@ -17,11 +19,11 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from ..case import dumps, loads
-from ..cli import app_settings, fail
-from ..errors import BatchRejected, FormsvcError, InputError
-from .export import check_case, export
-from .ledger import Ledger
-from .parser import parse_eda
+from ..eda.export import check_cases, export
+from ..eda.ledger import Ledger
+from ..eda.parser import parse_eda
+from ..errors import FormsvcError, InputError
+from .common import app_settings, fail
 
 
 class EdaGroup(click.Group):
@@ -73,18 +75,12 @@ def iter_case_file(path: Path) -> Iterator[Any]:
 def write_command(cases_file: Path, out_dir: Path, resubmit: bool) -> None:
     """Write the EDA file for every case in CASES_FILE (JSONL, JSON array or one case)."""
     settings = app_settings()
-    rejected: list[tuple[int, str | None, Any]] = []
-    case_ids: list[str] = []
     quiet = not sys.stderr.isatty()
-    for index, case in enumerate(tqdm(iter_case_file(cases_file), desc="validating", unit=" cases",
-                                      disable=quiet, file=sys.stderr)):
-        report = check_case(case, settings)
-        if not report.ok:
-            rejected.append((index, case.get("case_id") if isinstance(case, dict) else None, report))
-        elif isinstance(case, dict):
-            case_ids.append(str(case["case_id"]))
-    if rejected:
-        fail(BatchRejected(rejected))
+    try:
+        case_ids = check_cases(tqdm(iter_case_file(cases_file), desc="validating", unit=" cases", disable=quiet,
+                                    file=sys.stderr), settings, pointer="/{}")
+    except FormsvcError as exc:
+        fail(exc)
     if not case_ids:
         raise click.UsageError(f"{cases_file} holds no case")
 
@@ -124,8 +120,3 @@ def eda_group() -> None:
 
 eda_group.add_command(write_command)
 eda_group.add_command(parse_command)
-
-
-def register(cli: click.Group, render_group: click.Group) -> None:
-    """Add ``formsvc eda`` to the command line."""
-    cli.add_command(eda_group)

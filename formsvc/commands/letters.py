@@ -8,7 +8,10 @@ import click
 from flask.cli import with_appcontext
 
 from ..errors import FormsvcError
-from .options import FORMATS, LANGUAGES, PDF_VARIANTS, TONES
+from ..letters import options_from, render_letter
+from ..letters.options import FORMATS, LANGUAGES, PDF_VARIANTS, TONES
+from ..validation import Report
+from .common import app_settings, fail, print_report, read_case_file, write_atomically
 
 
 @click.command("letter")
@@ -25,9 +28,6 @@ from .options import FORMATS, LANGUAGES, PDF_VARIANTS, TONES
 def letter_command(case_file: str, output: str, tone: str | None, level: int | None, language: str | None,
                    fmt: str | None, pdf_variant: str | None, letter_date: str | None) -> None:
     """Render the dunning letter for CASE_FILE."""
-    from ..cli import app_settings, fail, print_report, read_case_file, write_atomically
-    from . import options_from, render_letter
-
     case = read_case_file(case_file)
     target = Path(output)
     if fmt is None:
@@ -42,13 +42,6 @@ def letter_command(case_file: str, output: str, tone: str | None, level: int | N
         return
     write_atomically(target, letter.data)
     if letter.warnings:
-        from ..validation import Report
-
         print_report(Report(list(letter.warnings)))
     pages = f", {letter.page_count} page(s)" if letter.page_count else ""
     click.echo(f"written {target} ({len(letter.data)} bytes{pages})")
-
-
-def register(cli: click.Group, render_group: click.Group) -> None:
-    """Add ``render letter`` to the ``formsvc`` command line."""
-    render_group.add_command(letter_command)
