@@ -22,6 +22,7 @@ knows about Flask.
     ├── NotFound                       a job or other resource does not exist (HTTP 404)
     ├── JobNotReady                    a job result was asked for before the job finished (HTTP 409)
     ├── RenderTimeout                  rendering took longer than the configured limit (HTTP 503)
+    ├── StorageUnavailable             a file could not be written: disk full, read-only (HTTP 507)
     └── ConfigurationError             a setting is invalid; raised at start-up, never per request
 """
 from __future__ import annotations
@@ -117,6 +118,10 @@ class JobNotReady(FormsvcError):
 
 class RenderTimeout(FormsvcError):
     status, code, title = 503, "render_timeout", "Rendering took too long"
+
+
+class StorageUnavailable(FormsvcError):
+    status, code, title = 507, "storage_unavailable", "The service cannot write its files"
 
 
 class ConfigurationError(FormsvcError):

@@ -16,6 +16,7 @@ the reservation, the export is recorded as failed and its ID stays used.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import os
 from collections.abc import Callable, Iterable
@@ -25,7 +26,7 @@ from typing import Any
 
 from .. import case as c
 from ..config import Settings
-from ..errors import CaseRejected, ConflictError
+from ..errors import CaseRejected, ConflictError, StorageUnavailable
 from ..validation import Report, validate
 from ..validation.report import Objection
 from .ledger import Ledger, Reservation
@@ -97,7 +98,13 @@ def preview(cases: Iterable[dict[str, Any]], *, settings: Settings, created: dt.
 def export(cases: Callable[[], Iterable[dict[str, Any]]], case_ids: list[str], *, settings: Settings,
            out_dir: Path, ledger: Ledger, resubmit: bool = False, created: dt.date | None = None) -> ExportResult:
     """Reserve an EDA-ID and write ``cases()`` (already validated) to ``out_dir/<prefix><ID>.EDA``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        raise StorageUnavailable(f"The EDA folder {out_dir} cannot be created: {os.strerror(exc.errno)}. No EDA-ID "
+                                 "was taken; make the instance folder writable and send the cases again.") from None
     reservation = ledger.reserve(case_ids, settings, resubmit=resubmit)
     final = out_dir / reservation.file_name
     temp = out_dir / f".{reservation.file_name}.{reservation.export_id}.part"
@@ -116,10 +123,37 @@ def export(cases: Callable[[], Iterable[dict[str, Any]]], case_ids: list[str], *
         _fsync_dir(out_dir)
         ledger.finish(reservation, sha256=summary.sha256, size=summary.bytes)
     except BaseException as exc:
-        temp.unlink(missing_ok=True)
-        ledger.fail(reservation, f"{type(exc).__name__}: {getattr(exc, 'message', '') or exc}")
+        # the ledger first: whatever the clean-up does, the reservation ends as failed, never stays
+        # reserved (a reserved row would refuse its cases as duplicate_submission)
+        ledger.fail(reservation, f"{type(exc).__name__}: {getattr(exc, 'message', '') or _errno_text(exc)}")
+        _remove_quietly(temp)
+        if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+            raise StorageUnavailable(
+                f"The EDA file {reservation.file_name} could not be written to {out_dir}: "
+                f"{os.strerror(exc.errno)}. Nothing was filed; the export is recorded as failed and its EDA-ID "
+                f"{reservation.eda_id:03d} stays used (gaps are allowed). Free space or make the folder writable, "
+                "then send the same cases again: they are not blocked.") from None
         raise
     return ExportResult(final, reservation, summary)
+
+
+#: errno values that mean "the storage cannot take the file", answered 507 with the folder named.
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _errno_text(exc: BaseException) -> str:
+    """An OSError's errno text (never its file name), else the exception's text."""
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno)
+    return str(exc)
+
+
+def _remove_quietly(path: Path) -> None:
+    """Delete a temporary file; a failure to delete (read-only folder) must not hide the first error."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _fsync_dir(path: Path) -> None:
