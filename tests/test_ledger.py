@@ -204,9 +204,14 @@ def test_kill_minus_nine_mid_export_never_reuses_the_id(database_url, tmp_path) 
     assert not (tmp_path / "out" / "ABC002.EDA").exists()  # never a half-written file under the final name
     entries = Ledger.for_settings(settings).entries(with_case_ids=False)
     assert [(e["eda_id"], e["status"]) for e in entries] == [(1, "written"), (2, "reserved")]
-    after = run_export(settings, tmp_path / "out", ["after"])  # a restarted service
+    # a restarted service: the dead writer's reservation ends failed at once (not after an hour), so its
+    # cases are not refused as duplicate_submission, and its .part file (personal data) is deleted
+    after = run_export(settings, tmp_path / "out", ["after", "K-0", "K-49999"])
     assert after.reservation.eda_id == 3
     assert issued_ids(settings) == [1, 2, 3]
+    second = Ledger.for_settings(settings).entries(with_case_ids=False)[1]
+    assert (second["status"], second["error"]) == ("failed", "interrupted: the writing process ended")
+    assert list((tmp_path / "out").glob(".*.part")) == []
 
 
 def test_stale_reservation_is_marked_failed_but_keeps_its_id(database_url, tmp_path, monkeypatch) -> None:
@@ -219,3 +224,15 @@ def test_stale_reservation_is_marked_failed_but_keeps_its_id(database_url, tmp_p
     assert run_export(settings, tmp_path / "out", ["S-1"]).reservation.eda_id == 2
     first = ledger.entries()[0]
     assert (first["eda_id"], first["status"]) == (1, "failed") and "interrupted" in first["error"]
+
+
+def test_a_ledger_from_before_the_owner_column_is_upgraded(database_url, tmp_path, monkeypatch) -> None:
+    """A ledger database written by an earlier version (no owner column) gets the column and keeps working."""
+    settings = make_settings(database_url, tmp_path)
+    run_export(settings, tmp_path / "out", ["old-1"])
+    engine = Ledger.for_settings(settings).engine
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE eda_exports DROP COLUMN owner"))
+    monkeypatch.setattr(ledger_module, "_READY", set())  # a new process on the old database
+    assert run_export(settings, tmp_path / "out", ["new-1"]).reservation.eda_id == 2
+    assert [e["status"] for e in Ledger.for_settings(settings).entries()] == ["written", "written"]

@@ -105,7 +105,8 @@ def export(cases: Callable[[], Iterable[dict[str, Any]]], case_ids: list[str], *
             raise
         raise StorageUnavailable(f"The EDA folder {out_dir} cannot be created: {os.strerror(exc.errno)}. No EDA-ID "
                                  "was taken; make the instance folder writable and send the cases again.") from None
-    reservation = ledger.reserve(case_ids, settings, resubmit=resubmit)
+    reservation = ledger.reserve(case_ids, settings, resubmit=resubmit)  # also ends dead writers' reservations
+    _remove_orphaned_parts(out_dir, ledger, keep=reservation.export_id)
     final = out_dir / reservation.file_name
     temp = out_dir / f".{reservation.file_name}.{reservation.export_id}.part"
     try:
@@ -146,6 +147,19 @@ def _errno_text(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.errno:
         return os.strerror(exc.errno)
     return str(exc)
+
+
+def _remove_orphaned_parts(out_dir: Path, ledger: Ledger, *, keep: int) -> None:
+    """Delete ``.part`` files (names, addresses) left by exports that no longer run: killed, crashed, failed."""
+    parts = {}
+    for path in out_dir.glob(".*.part"):
+        export_id = path.name.rsplit(".", 2)[-2]
+        if export_id.isdigit() and int(export_id) != keep:
+            parts[int(export_id)] = path
+    running = ledger.unfinished(list(parts))
+    for export_id, path in parts.items():
+        if export_id not in running:
+            _remove_quietly(path)
 
 
 def _remove_quietly(path: Path) -> None:

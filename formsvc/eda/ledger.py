@@ -15,13 +15,16 @@ A reservation left ``reserved`` by a killed process is marked ``failed``
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (Boolean, Column, Engine, ForeignKey, Index, Integer, String, Table, UniqueConstraint,
-                        func, insert, select, update)
+                        func, insert, inspect, select, text, update)
 from sqlalchemy.exc import IntegrityError
 
 from .. import db
@@ -52,6 +55,8 @@ exports = Table(
     Column("sha256", String(64)),
     Column("bytes", Integer),
     Column("error", String(200)),
+    # who writes a reserved export: "host:pid:start" (see owner_token); a dead owner's reservation is failed
+    Column("owner", String(120)),
     UniqueConstraint("sender_id", "eda_id", name="uq_eda_exports_sender_id_eda_id"),
 )
 export_cases = Table(
@@ -87,6 +92,7 @@ class Ledger:
         key = engine.url.render_as_string(hide_password=False)
         if key not in _READY:
             db.create_tables(engine, TABLES)
+            _add_owner_column(engine)
             _READY.add(key)
 
     @classmethod
@@ -115,6 +121,7 @@ class Ledger:
             conn.execute(update(exports).where(exports.c.status == RESERVED,
                                                exports.c.created_at < _iso(dt.datetime.now(dt.timezone.utc) - STALE_AFTER))
                          .values(status=FAILED, finished_at=now, error="interrupted: no result within the time limit"))
+            _fail_dead_owners(conn, now)
             if not resubmit:
                 already = self._submitted(conn, case_ids)
                 if already:
@@ -125,9 +132,18 @@ class Ledger:
             name = file_name(settings.eda_prefix, eda_id)
             export_id = conn.execute(insert(exports).values(
                 sender_id=sender, eda_id=eda_id, file_name=name, status=RESERVED, created_at=now,
-                case_count=len(case_ids), resubmission=resubmit)).inserted_primary_key[0]
+                case_count=len(case_ids), resubmission=resubmit, owner=owner_token())).inserted_primary_key[0]
             _insert_case_ids(conn, int(export_id), case_ids)
         return Reservation(int(export_id), eda_id, name)
+
+    def unfinished(self, export_ids: Sequence[int]) -> set[int]:
+        """Those of ``export_ids`` whose export is still reserved (being written by a live process)."""
+        if not export_ids:
+            return set()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(exports.c.id).where(exports.c.id.in_(list(export_ids)),
+                                                           exports.c.status == RESERVED))
+            return {int(row[0]) for row in rows}
 
     def finish(self, reservation: Reservation, *, sha256: str, size: int) -> None:
         """Mark an export as written, with the SHA-256 and size of its file."""
@@ -194,6 +210,50 @@ class Ledger:
                    f"WHERE e.status IN ('{RESERVED}', '{WRITTEN}') AND c.case_id IN ({', '.join([mark] * len(chunk))})")
             found.update(row[0] for row in conn.exec_driver_sql(sql, tuple(chunk)))
         return found
+
+
+HOST = socket.gethostname()[:60]
+
+
+def _start_ticks(pid: int) -> str | None:
+    """The start time of process ``pid`` in clock ticks since boot (``/proc``), ``None`` when it does not run."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22: starttime (fields after the command name)
+
+
+def owner_token() -> str:
+    """``host:pid:start`` of this process: tells a live writer from a dead one whose pid was reused."""
+    pid = os.getpid()
+    return f"{HOST}:{pid}:{_start_ticks(pid) or '?'}"
+
+
+def _owner_alive(token: str) -> bool:
+    """False only when ``token`` names a process on this host that no longer runs (pid gone or reused)."""
+    parts = token.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != HOST or not parts[1].isdigit() or parts[2] == "?":
+        return True  # another host (or an unknown shape): only the time limit decides
+    return _start_ticks(int(parts[1])) == parts[2]
+
+
+def _fail_dead_owners(conn: Any, now: str) -> None:
+    """Reservations whose writing process on this host has died (kill -9, crash) end as failed at once."""
+    rows = conn.execute(select(exports.c.id, exports.c.owner).where(exports.c.status == RESERVED,
+                                                                    exports.c.owner.is_not(None))).all()
+    dead = [row.id for row in rows if not _owner_alive(row.owner)]
+    if dead:
+        conn.execute(update(exports).where(exports.c.id.in_(dead), exports.c.status == RESERVED)
+                     .values(status=FAILED, finished_at=now, error="interrupted: the writing process ended"))
+
+
+def _add_owner_column(engine: Engine) -> None:
+    """Ledgers created before the ``owner`` column get it (their old reservations keep the time limit)."""
+    names = {col["name"] for col in inspect(engine).get_columns("eda_exports")}
+    if "owner" not in names:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE eda_exports ADD COLUMN owner VARCHAR(120)"))
 
 
 def _insert_case_ids(conn: Any, export_id: int, case_ids: Sequence[str]) -> None:
