@@ -204,3 +204,24 @@ def test_no_upward_imports_between_rooms() -> None:
                     if target.startswith(banned):
                         offenders.append(f"{name} imports {target}")
     assert not offenders, "\n".join(offenders)
+
+
+#: The libraries whose internals the adapter room alone may touch, and who else still imports them.
+ADAPTED = ("weasyprint", "pypdf", "pydyf", "cssselect2")
+STILL_OUTSIDE = ("formsvc.mahnantrag",)  # the application's renderer: moved into formsvc.render later
+
+
+def test_only_the_adapter_room_imports_weasyprint_and_pypdf() -> None:
+    """Letters and batches reach WeasyPrint and pypdf through :mod:`formsvc.render` only."""
+    offenders = []
+    for name, path in module_names().items():
+        if name.startswith(("formsvc.render",) + STILL_OUTSIDE):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                targets = [node.module]
+            offenders += [f"{name} imports {t}" for t in targets if t.split(".")[0] in ADAPTED]
+    assert not offenders, "\n".join(offenders)

@@ -7,8 +7,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, NumberObject
 
-from formsvc.batch import pdfsplice
-from formsvc.batch.pdfstream import StreamingPdfWriter
+from formsvc.render import pdfsplice
+from formsvc.render.pdfstream import StreamingPdfWriter
 from formsvc.letters import options_from, render_letter
 
 

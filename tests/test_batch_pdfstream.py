@@ -12,7 +12,7 @@ from formsvc.letters import options_from, render_letter
 # Run in a fresh interpreter: its peak RSS is the merge's alone.
 MERGE = """
 import resource, sys
-from formsvc.batch.pdfstream import StreamingPdfWriter
+from formsvc.render.pdfstream import StreamingPdfWriter
 letter, copies, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 with open(out, "wb") as handle:
     writer = StreamingPdfWriter(handle)

@@ -26,7 +26,7 @@ from ..config import Settings, default_settings
 from ..errors import BatchRejected, RenderTimeout
 from ..validation import Report
 from . import pool as pools
-from .pdfstream import StreamingPdfWriter
+from ..render.pdfstream import StreamingPdfWriter
 from .screening import Screening, SkippedCase, case_id_of, screen
 
 log = logging.getLogger("formsvc.batch")

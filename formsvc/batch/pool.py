@@ -29,6 +29,7 @@ from typing import Any, Callable
 from ..config import Settings, default_settings
 from ..errors import BadParameter, CaseRejected
 from ..gcpolicy import settle_after_warmup
+from ..render.processes import kill_workers
 from ..validation import Report
 
 _lock = threading.Lock()
@@ -178,6 +179,5 @@ def discard(executor: Executor) -> None:
             if pool is executor:
                 del _pools[key]
     if isinstance(executor, ProcessPoolExecutor):
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.kill()
+        kill_workers(executor)
         executor.shutdown(wait=False, cancel_futures=True)

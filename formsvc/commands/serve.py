@@ -15,7 +15,6 @@ from flask import Flask, current_app
 from flask.cli import ScriptInfo
 
 from ..blueprints import start_services
-from ..server import run_gunicorn
 from .common import app_settings
 
 
@@ -42,6 +41,8 @@ def serve_command(host: str | None, port: int, workers: int | None, dev: bool) -
         start_services(app)
         app.run(host=host, port=port, debug=True)
         return
+    from ..server import run_gunicorn  # gunicorn is imported only to serve, not for every app or command
+
     run_gunicorn(host, port, workers or settings.workers, _factory())
 
 

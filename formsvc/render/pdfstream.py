@@ -12,13 +12,15 @@ written at the end.
 Letters in the shape our renderer writes (WeasyPrint/pydyf) take a fast path
 (:mod:`.pdfsplice`): their objects are found and renumbered at the byte level,
 stream data copied untouched, about ten times cheaper than a pypdf parse.
-Any other PDF takes the general pypdf path described above.
+Any other PDF takes the general pypdf path described above, and so does every
+PDF when the installed WeasyPrint is not the verified one (:mod:`.versions`).
 
 A pypdf reader caches every object it resolves and so holds reference cycles;
 left to the garbage collector they pile up in its oldest generation, which a
 big process collects rarely. The writer therefore empties each reader's caches
-when done with it (its objects are freed at once) and, as a safety net, runs a
-full collection every :data:`COLLECT_EVERY` source files. The peak stays flat
+when done with it (its objects are freed at once; pypdf's attribute names, so
+only on the verified pypdf) and, as a safety net, runs a full collection every
+:data:`COLLECT_EVERY` source files. The peak stays flat
 (``tests/test_batch_pdfstream.py`` measures it).
 """
 from __future__ import annotations
@@ -42,6 +44,7 @@ from pypdf.generic import (
 )
 
 from . import pdfsplice
+from .versions import fast_paths
 
 COLLECT_EVERY = 200
 SLICE = 256  # page-tree entries / xref lines written at a time
@@ -90,10 +93,12 @@ class StreamingPdfWriter:
     def append_pdf(self, source: str | Path | IO[bytes]) -> int:
         """Copy every page of ``source`` (in order); return how many pages it had."""
         data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source.read()
-        try:
-            return self._splice(pdfsplice.read(data))
-        except pdfsplice.Unsupported:
-            return self._append_with_pypdf(io.BytesIO(data))
+        if fast_paths("weasyprint"):  # the byte-level reader knows the shape pydyf writes for WeasyPrint 70
+            try:
+                return self._splice(pdfsplice.read(data))
+            except pdfsplice.Unsupported:
+                pass
+        return self._append_with_pypdf(io.BytesIO(data))
 
     def _splice(self, source: pdfsplice.SourcePdf) -> int:
         """Fast path: copy a letter in our renderer's shape byte by byte, references renumbered.
@@ -227,7 +232,10 @@ class StreamingPdfWriter:
 
 
 def _release(reader: PdfReader) -> None:
-    """Drop the reader's object caches, which close the reference cycles (pypdf 7 attribute names)."""
+    """Drop the reader's object caches, which close the reference cycles (pypdf 7 attribute names;
+    on another pypdf the periodic full collection alone frees them)."""
+    if not fast_paths("pypdf"):
+        return
     cache = getattr(reader, "resolved_objects", None)
     if isinstance(cache, dict):
         cache.clear()
