@@ -18,7 +18,7 @@ from formsvc.config import Settings
 from formsvc.courts import (competent_dunning_court, decide, match_court, normalise_name, regions_of, servable,
                             tables, with_dunning_court)
 from formsvc.eda.export import export
-from formsvc.eda.ledger import Reservation
+from formsvc.eda.ledger import Ledger
 from formsvc.eda.parser import parse_eda
 from formsvc.mahnantrag import render
 from formsvc.validation import validate
@@ -224,26 +224,13 @@ def test_application_pdf_carries_the_filled_in_court() -> None:
     assert "dunning_court_filled_in" in result.warning_codes
 
 
-class _Ledger:
-    """Just what export() asks of a ledger, in memory."""
-
-    def reserve(self, case_ids: list[str], settings: Settings, *, resubmit: bool = False) -> Reservation:
-        return Reservation(export_id=1, eda_id=7, file_name="TST007.EDA")
-
-    def finish(self, reservation: Reservation, *, sha256: str, size: int) -> None:
-        self.finished = (sha256, size)
-
-    def fail(self, reservation: Reservation, reason: str) -> None:
-        raise AssertionError(reason)
-
-
 def test_eda_export_carries_the_filled_in_court(tmp_path: Path) -> None:
     """No courts.dunning: the exported file's dunning court record, parsed back, is the competent court."""
     case = load_case(EXAMPLE)
     del case["courts"]["dunning"]
-    settings = Settings.from_mapping({}, tmp_path)
+    settings = Settings.from_mapping({"DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.sqlite3'}"}, tmp_path)
     result = export(lambda: [copy.deepcopy(case)], [case["case_id"]], settings=settings, out_dir=tmp_path / "out",
-                    ledger=_Ledger(), created=dt.date(2026, 1, 20))  # type: ignore[arg-type]
+                    ledger=Ledger.for_settings(settings), created=dt.date(2026, 1, 20))
     parsed = parse_eda(result.path.read_bytes())
     court = parsed["applications"][0]["dunning_court"]
     assert (court["name"], court["street"], court["postal_code"], court["city"]) == (
