@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "formsvc"
 
 #: The outer rooms: they may use Flask and click and import everything below them.
-OUTER = ("formsvc.app", "formsvc.blueprints", "formsvc.cli", "formsvc.commands", "formsvc.problems",
+OUTER = ("formsvc.app", "formsvc.blueprints", "formsvc.commands", "formsvc.problems",
          "formsvc.server", "formsvc.views")
 
 
@@ -187,7 +187,7 @@ FORBIDDEN = {
     "formsvc.validation": ("formsvc.mahnantrag", "formsvc.letters", "formsvc.batch", "formsvc.openapi"),
     "formsvc.openapi": ("formsvc.views", "formsvc.blueprints"),
     "formsvc.rendered": ("formsvc.validation", "formsvc.letters", "formsvc.mahnantrag"),
-    "formsvc.server": ("formsvc.app", "formsvc.commands", "formsvc.cli"),
+    "formsvc.server": ("formsvc.app", "formsvc.commands"),
     "formsvc.eda": ("formsvc.letters", "formsvc.mahnantrag", "formsvc.batch"),
 }
 
