@@ -101,3 +101,19 @@ def test_read_only_instance_over_http_is_a_507_problem(small_disk: Path, tmp_pat
     assert response.status_code == 507
     problem = response.get_json()
     assert problem["type"].endswith("storage_unavailable") and "Read-only file system" in problem["detail"]
+
+
+def test_serve_on_a_read_only_instance_folder_says_so_in_one_line(small_disk: Path, tmp_path: Path) -> None:
+    """Finding 9: start-up failed with a 129-line traceback; now one line naming the folder, exit 2."""
+    import os
+    import sys
+
+    read_only(small_disk)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMSVC_")}
+    env["FORMSVC_INSTANCE_PATH"] = str(small_disk)
+    done = subprocess.run([str(Path(sys.executable).with_name("formsvc")), "serve", "--port", "1"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert str(small_disk) in lines[0] and "Read-only file system" in lines[0] and "FORMSVC_INSTANCE_PATH" in lines[0]

@@ -15,7 +15,9 @@ from flask import Flask, current_app
 from flask.cli import ScriptInfo
 
 from ..blueprints import start_services
-from .common import app_settings
+from ..errors import ConfigurationError
+from ..startup import check_storage
+from .common import app_settings, fail
 
 
 @click.command("serve")
@@ -31,6 +33,10 @@ def serve_command(host: str | None, port: int, workers: int | None, dev: bool) -
     if not settings.api_keys and not _is_loopback(host):
         raise click.UsageError("no FORMSVC_API_KEYS configured: the service only listens on loopback. "
                                "Set FORMSVC_API_KEYS to serve on other addresses.")
+    try:
+        check_storage(settings)
+    except ConfigurationError as exc:
+        fail(exc)
     click.echo(f"formsvc serving on http://{host}:{port}/")
     for key, value in settings.describe().items():
         click.echo(f"  {key}: {value}")

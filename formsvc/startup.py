@@ -1,0 +1,45 @@
+"""Start-up checks: what the service must be able to write, said in one line when it cannot.
+
+``formsvc serve`` runs :func:`check_storage` before gunicorn starts, so a
+read-only or full instance folder, or a database that cannot be opened, stops
+start-up with one line naming the folder or database and the fix — not a
+worker that fails to boot with a traceback per worker.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import db
+from .config import Settings
+from .errors import ConfigurationError
+
+
+def _writable(folder: Path, what: str) -> None:
+    """Create ``folder`` if needed and write and delete a probe file in it."""
+    probe = folder / f".formsvc-write-check-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+        raise ConfigurationError(f"the {what} {folder} is not writable ({reason}); make it writable or point "
+                                 "the setting at a writable folder") from None
+
+
+def check_storage(settings: Settings) -> None:
+    """Raise :class:`ConfigurationError` (one line) unless the instance and jobs folders and the database work."""
+    _writable(settings.instance_path, "instance folder (FORMSVC_INSTANCE_PATH)")
+    _writable(settings.jobs_dir, "jobs folder (FORMSVC_JOBS_DIR)")
+    engine = db.engine_for(settings)
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        cause = type(getattr(exc, "orig", None) or exc).__name__
+        raise ConfigurationError(f"the database {engine.url.render_as_string(hide_password=True)} cannot be opened "
+                                 f"({cause}); check FORMSVC_DATABASE_URL and that the server or folder is reachable "
+                                 "and writable") from None
