@@ -25,7 +25,7 @@ log = logging.getLogger("formsvc.http")
 
 #: Endpoints reachable without an API key: health, and the preview page with its
 #: static files (they hold no case data; the page sends the key with every API call).
-PUBLIC_ENDPOINTS = {"meta.healthz", "preview.page", "preview.static"}
+PUBLIC_ENDPOINTS = {"meta.healthz", "meta.readyz", "preview.page", "preview.static"}
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "EDA_ID_MIN": 1,
     "EDA_ID_MAX": 999,
     "EDA_AUSBAUGRAD": 0,
+    "EDA_EXPORTS_PER_HOUR": 0,  # 0: no limit; else at most this many EDA-IDs are issued per sender and hour
     "MAX_CASE_BYTES": 256 * 1024,
     "MAX_BATCH_BYTES": 64 * 1024 * 1024,
     "RENDER_TIMEOUT": 60,
@@ -57,6 +58,7 @@ class Settings:
     eda_id_min: int
     eda_id_max: int
     eda_ausbaugrad: int
+    eda_exports_per_hour: int
     max_case_bytes: int
     max_batch_bytes: int
     render_timeout: int
@@ -86,6 +88,7 @@ class Settings:
                 eda_id_min=int(merged["EDA_ID_MIN"]),
                 eda_id_max=int(merged["EDA_ID_MAX"]),
                 eda_ausbaugrad=_typed(merged, "EDA_AUSBAUGRAD", int),
+                eda_exports_per_hour=_typed(merged, "EDA_EXPORTS_PER_HOUR", int),
                 max_case_bytes=int(merged["MAX_CASE_BYTES"]),
                 max_batch_bytes=int(merged["MAX_BATCH_BYTES"]),
                 render_timeout=int(merged["RENDER_TIMEOUT"]),
@@ -109,6 +112,8 @@ class Settings:
             raise ConfigurationError("FORMSVC_EDA_PREFIX must be 1-8 ASCII letters or digits, e.g. ABC")
         if not (0 <= self.eda_ausbaugrad <= 999):
             raise ConfigurationError("FORMSVC_EDA_AUSBAUGRAD must be a number from 0 to 999 (three digits)")
+        if self.eda_exports_per_hour < 0:
+            raise ConfigurationError("FORMSVC_EDA_EXPORTS_PER_HOUR must be 0 (no limit) or a positive number")
         if not self.job_retention_hours > 0:
             raise ConfigurationError("FORMSVC_JOB_RETENTION_HOURS must be a positive number of hours "
                                      f"(got {self.job_retention_hours!r}).")

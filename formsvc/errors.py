@@ -19,6 +19,7 @@ knows about Flask.
     ├── ConflictError                  the request contradicts stored state (HTTP 409)
     │   ├── EdaIdRangeExhausted        every EDA-ID of the configured range is used
     │   └── DuplicateSubmission        a case id was already exported in an EDA file
+    ├── TooManyExports                 the configured EDA exports per hour are used up (HTTP 429)
     ├── NotFound                       a job or other resource does not exist (HTTP 404)
     ├── JobNotReady                    a job result was asked for before the job finished (HTTP 409)
     ├── RenderTimeout                  rendering took longer than the configured limit (HTTP 503)
@@ -106,6 +107,10 @@ class EdaIdRangeExhausted(ConflictError):
 
 class DuplicateSubmission(ConflictError):
     code, title = "duplicate_submission", "This case was already exported to the court"
+
+
+class TooManyExports(FormsvcError):
+    status, code, title = 429, "eda_export_rate_limited", "Too many EDA exports this hour"
 
 
 class NotFound(FormsvcError):

@@ -43,3 +43,29 @@ def check_storage(settings: Settings) -> None:
         raise ConfigurationError(f"the database {engine.url.render_as_string(hide_password=True)} cannot be opened "
                                  f"({cause}); check FORMSVC_DATABASE_URL and that the server or folder is reachable "
                                  "and writable") from None
+
+
+#: Below this share of the court-assigned EDA-ID range left, readiness warns (the court assigns a new range
+#: on request, which takes time: ask early).
+EDA_RANGE_WARN_SHARE = 0.10
+
+
+def readiness(settings: Settings) -> tuple[bool, dict[str, str], list[dict[str, object]]]:
+    """(ready, checks, warnings): the database answers; the EDA-ID range is not nearly used up."""
+    from .eda.ledger import Ledger
+
+    checks: dict[str, str] = {}
+    warnings: list[dict[str, object]] = []
+    try:
+        ledger = Ledger.for_settings(settings)
+        remaining = ledger.remaining(settings)
+        checks["database"] = "ok"
+    except SQLAlchemyError as exc:
+        checks["database"] = f"unreachable ({type(getattr(exc, 'orig', None) or exc).__name__})"
+        return False, checks, warnings
+    size = settings.eda_id_max - settings.eda_id_min + 1
+    if remaining < size * EDA_RANGE_WARN_SHARE:
+        warnings.append({"code": "eda_id_range_low", "remaining": remaining, "range_size": size,
+                         "detail": f"{remaining} of {size} EDA-IDs left for sender {settings.eda_sender_id}; ask the "
+                                   "dunning court for a new range (FORMSVC_EDA_ID_MIN/_MAX)"})
+    return True, checks, warnings

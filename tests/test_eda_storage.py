@@ -117,3 +117,44 @@ def test_serve_on_a_read_only_instance_folder_says_so_in_one_line(small_disk: Pa
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert str(small_disk) in lines[0] and "Read-only file system" in lines[0] and "FORMSVC_INSTANCE_PATH" in lines[0]
+
+
+def test_readyz_names_the_database_and_warns_when_the_eda_range_runs_low(tmp_path: Path) -> None:
+    """/readyz: 200 with the database ok; below 10 % of the EDA-ID range left, the warning eda_id_range_low."""
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": url, "EDA_ID_MIN": 1, "EDA_ID_MAX": 20,
+                      "EDA_SENDER_ID": "12345678", "API_KEYS": "k"})
+    client = app.test_client()
+    assert client.get("/readyz").get_json() == {"status": "ready", "checks": {"database": "ok"}, "warnings": []}
+    run = Settings.from_mapping({"DATABASE_URL": url, "EDA_ID_MAX": 20, "EDA_SENDER_ID": "12345678"}, tmp_path)
+    ledger = Ledger.for_settings(run)
+    for i in range(18):  # 2 of 20 left: 10 %, still fine; one more and it warns
+        ledger.reserve([f"R-{i}"], run)
+    assert client.get("/readyz").get_json()["warnings"] == []
+    ledger.reserve(["R-18"], run)
+    (warning,) = client.get("/readyz").get_json()["warnings"]
+    assert (warning["code"], warning["remaining"], warning["range_size"]) == ("eda_id_range_low", 1, 20)
+
+
+def test_readyz_is_503_naming_an_unreachable_database(tmp_path: Path) -> None:
+    """A PostgreSQL URL nobody listens on: 503 naming the database check, not a 500."""
+    app = create_app({"INSTANCE_PATH": str(tmp_path),
+                      "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database"].startswith("unreachable (")
+
+
+def test_exports_per_hour_limit_refuses_without_taking_an_id(tmp_path: Path) -> None:
+    """FORMSVC_EDA_EXPORTS_PER_HOUR=2: the third export within the hour is 429 and takes no EDA-ID."""
+    from formsvc.errors import TooManyExports
+
+    run = Settings.from_mapping({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "EDA_EXPORTS_PER_HOUR": 2,
+                                 "EDA_SENDER_ID": "12345678"}, tmp_path)
+    batch = cases(3)
+    for case in batch[:2]:
+        run_export([case], tmp_path / "eda", run)
+    with pytest.raises(TooManyExports) as caught:
+        run_export([batch[2]], tmp_path / "eda", run)
+    assert caught.value.status == 429 and "FORMSVC_EDA_EXPORTS_PER_HOUR" in caught.value.message
+    assert [e["eda_id"] for e in Ledger.for_settings(run).entries()] == [1, 2]

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import db
 from ..config import Settings
-from ..errors import DuplicateSubmission, EdaIdRangeExhausted
+from ..errors import DuplicateSubmission, EdaIdRangeExhausted, TooManyExports
 from .writer import file_name
 
 RESERVED, WRITTEN, FAILED = "reserved", "written", "failed"
@@ -113,6 +113,16 @@ class Ledger:
                                 .with_for_update()).scalar_one()
             highest = conn.execute(select(func.max(exports.c.eda_id)).where(exports.c.sender_id == sender)).scalar()
             eda_id = max(last + 1, settings.eda_id_min, (highest if highest is not None else -1) + 1)
+            limit = settings.eda_exports_per_hour
+            if limit:
+                hour_ago = _iso(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
+                recent = conn.execute(select(func.count()).select_from(exports).where(
+                    exports.c.sender_id == sender, exports.c.created_at >= hour_ago)).scalar_one()
+                if recent >= limit:
+                    raise TooManyExports(
+                        f"{recent} EDA-IDs were issued in the last hour, the limit FORMSVC_EDA_EXPORTS_PER_HOUR is "
+                        f"{limit}: no ID was taken. The court's range is finite; send again later or raise the "
+                        "limit if this volume is intended.")
             if eda_id > settings.eda_id_max:
                 raise EdaIdRangeExhausted(
                     f"every EDA-ID from {settings.eda_id_min:03d} to {settings.eda_id_max:03d} has been used; ask the "
@@ -135,6 +145,16 @@ class Ledger:
                 case_count=len(case_ids), resubmission=resubmit, owner=owner_token())).inserted_primary_key[0]
             _insert_case_ids(conn, int(export_id), case_ids)
         return Reservation(int(export_id), eda_id, name)
+
+    def remaining(self, settings: Settings) -> int:
+        """How many EDA-IDs of the configured range are still free for this sender."""
+        with self.engine.connect() as conn:
+            last = conn.execute(select(counters.c.last_id).where(counters.c.sender_id == settings.eda_sender_id)
+                                ).scalar()
+            highest = conn.execute(select(func.max(exports.c.eda_id))
+                                   .where(exports.c.sender_id == settings.eda_sender_id)).scalar()
+        used_up_to = max(last or 0, highest or 0, settings.eda_id_min - 1)
+        return max(settings.eda_id_max - used_up_to, 0)
 
     def unfinished(self, export_ids: Sequence[int]) -> set[int]:
         """Those of ``export_ids`` whose export is still reserved (being written by a live process)."""

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify
 
 from ..catalog import load as load_catalog
 from ..openapi import document
+from ..startup import readiness
 from ..version import __version__
 from .common import settings
 
@@ -17,6 +18,14 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/healthz": {"get": {
         "summary": "Liveness check (no API key needed)", "security": [],
         "responses": {"200": {"description": "The service is up",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}},
+    }},
+    "/readyz": {"get": {
+        "summary": "Readiness: the database answers; warns when the EDA-ID range runs low (no API key needed)",
+        "security": [],
+        "responses": {"200": {"description": "Ready (warnings may list eda_id_range_low)",
+                              "content": {"application/json": {"schema": {"type": "object"}}}},
+                      "503": {"description": "Not ready: the check that failed is named",
                               "content": {"application/json": {"schema": {"type": "object"}}}}},
     }},
     "/v1/catalog": {"get": {
@@ -38,6 +47,14 @@ OPENAPI_PATHS: dict[str, Any] = {
 def healthz() -> Any:
     """Up and running, with the version."""
     return jsonify(status="ok", version=__version__)
+
+
+@bp.get("/readyz")
+def readyz() -> Any:
+    """Ready to serve: the database answers; warnings when the court's EDA-ID range runs low."""
+    ready, checks, warnings = readiness(settings())
+    body = {"status": "ready" if ready else "not_ready", "checks": checks, "warnings": warnings}
+    return jsonify(body), 200 if ready else 503
 
 
 @bp.get("/v1/catalog")
