@@ -16,16 +16,8 @@ from ..claim_account import account, dated_payments, paid_total
 from ..formatting import amount_de as fmt_money
 from .court_rules import given
 from .rules import Context, Finding, rule
+from .values import dates_after_application, fmt_day, interest_of
 from .tables import fold_label, tables
-
-
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def _interest(claim: dict[str, Any]) -> dict[str, Any]:
-    interest = claim.get("interest")
-    return interest if isinstance(interest, dict) else {}
 
 
 def _requires(ctx: Context, claim: dict[str, Any]) -> frozenset[str]:
@@ -145,14 +137,14 @@ def claim_fully_paid(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
 def earlier_interest_not_claimed(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Interest accrued before the last payment and left open: the form's one interest line cannot carry it."""
     for path, claim in ctx.claims(case):
-        if not claim.get("payments") or c.date(_interest(claim).get("from")) is None:
+        if not claim.get("payments") or c.date(interest_of(claim).get("from")) is None:
             continue  # no dated payments, or interest only from service: nothing before it is claimed
         booked = account(claim)
         if booked.earlier_interest > 0 and booked.earlier_until is not None and booked.open > 0:
             running = booked.running_from or booked.interest_start
             yield f"{path}/interest/from", {"amount": fmt_money(booked.earlier_interest),
-                                            "until": _fmt(booked.earlier_until),
-                                            "running_from": _fmt(running) if running else ""}
+                                            "until": fmt_day(booked.earlier_until),
+                                            "running_from": fmt_day(running) if running else ""}
 
 
 @rule("duplicate_claim")
@@ -172,21 +164,15 @@ def duplicate_claim(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
 @rule("claim_date_in_future")
 def claim_date_in_future(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """A claim date after the application date."""
-    day = ctx.application_date(case)
-    for path, claim in ctx.claims(case):
-        date = c.date(claim.get("date"))
-        if date is not None and date > day:
-            yield f"{path}/date", {"application_date": _fmt(day)}
+    for path, _, day in dates_after_application(case, ctx, "date"):
+        yield path, {"application_date": fmt_day(day)}
 
 
 @rule("period_end_in_future")
 def period_end_in_future(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """A period that ends after the application: future rent or fees are not owed yet (§ 688 Abs. 2 Nr. 2 ZPO)."""
-    day = ctx.application_date(case)
-    for path, claim in ctx.claims(case):
-        end = c.date(claim.get("period_end"))
-        if end is not None and end > day:
-            yield f"{path}/period_end", {"application_date": _fmt(day)}
+    for path, _, day in dates_after_application(case, ctx, "period_end"):
+        yield path, {"application_date": fmt_day(day)}
 
 
 @rule("invalid_period")
@@ -211,16 +197,16 @@ def due_date_before_claim_date(case: dict[str, Any], ctx: Context) -> Iterator[F
 def interest_start_before_claim_date(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Interest from a day before the claim existed."""
     for path, claim in ctx.claims(case):
-        start, begin = c.date(claim.get("date")), c.date(_interest(claim).get("from"))
+        start, begin = c.date(claim.get("date")), c.date(interest_of(claim).get("from"))
         if start is not None and begin is not None and begin < start:
-            yield f"{path}/interest/from", {"claim_date": _fmt(start)}
+            yield f"{path}/interest/from", {"claim_date": fmt_day(start)}
 
 
 @rule("interest_end_before_start")
 def interest_end_before_start(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Interest that ends before it begins."""
     for path, claim in ctx.claims(case):
-        interest = _interest(claim)
+        interest = interest_of(claim)
         begin, end = c.date(interest.get("from")), c.date(interest.get("until"))
         if begin is not None and end is not None and end < begin:
             yield f"{path}/interest/until", {}
@@ -229,25 +215,22 @@ def interest_end_before_start(case: dict[str, Any], ctx: Context) -> Iterator[Fi
 @rule("interest_end_after_application")
 def interest_end_after_application(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """An interest end date after the application (the form's Zinsende is only for interest that already stopped)."""
-    day = ctx.application_date(case)
-    for path, claim in ctx.claims(case):
-        end = c.date(_interest(claim).get("until"))
-        if end is not None and end > day:
-            yield f"{path}/interest/until", {"application_date": _fmt(day)}
+    for path, _, day in dates_after_application(case, ctx, "interest", "until"):
+        yield path, {"application_date": fmt_day(day)}
 
 
 @rule("interest_principal_exceeds_amount")
 def interest_principal_exceeds_amount(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Interest on more than the claim."""
     for path, claim in ctx.claims(case):
-        amount, principal = c.money(claim.get("amount")), c.money(_interest(claim).get("principal"))
+        amount, principal = c.money(claim.get("amount")), c.money(interest_of(claim).get("principal"))
         if amount is not None and principal is not None and principal > amount:
             yield f"{path}/interest/principal", {}
 
 
 def _points(claim: dict[str, Any]) -> Decimal | None:
     """Points above the base rate, or ``None`` for a fixed rate or none."""
-    interest = _interest(claim)
+    interest = interest_of(claim)
     if interest.get("above_base_rate") is not True:
         return None
     return c.money(interest.get("rate"))
@@ -314,7 +297,7 @@ def consumer_credit_rate_excluded(case: dict[str, Any], ctx: Context) -> Iterato
             yield f"{path}/consumer_credit/effective_rate", {
                 "base_de": str(base).replace(".", ","), "base_en": str(base),
                 "limit_de": str(base + limit).replace(".", ","), "limit_en": str(base + limit),
-                "contract_date": _fmt(signed)}
+                "contract_date": fmt_day(signed)}
 
 
 def _labelled_costs(case: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -372,7 +355,7 @@ def assignment_date_in_future(case: dict[str, Any], ctx: Context) -> Iterator[Fi
     day = ctx.application_date(case)
     assigned = c.date(c.get(case, "assignment", "date"))
     if assigned is not None and assigned > day:
-        yield "/assignment/date", {"application_date": _fmt(day)}
+        yield "/assignment/date", {"application_date": fmt_day(day)}
 
 
 @rule("assignment_before_claim_date")
@@ -384,7 +367,7 @@ def assignment_before_claim_date(case: dict[str, Any], ctx: Context) -> Iterator
     for path, claim in ctx.claims(case):
         start = c.date(claim.get("date"))
         if start is not None and assigned < start:
-            yield "/assignment/date", {"claim_date": _fmt(start)}
+            yield "/assignment/date", {"claim_date": fmt_day(start)}
             return
 
 
@@ -400,4 +383,4 @@ def statute_of_limitations(case: dict[str, Any], ctx: Context) -> Iterator[Findi
             continue
         expired = dt.date(arose.year + years, 12, 31)
         if day > expired:
-            yield f"{path}/{key}", {"expired": _fmt(expired)}
+            yield f"{path}/{key}", {"expired": fmt_day(expired)}

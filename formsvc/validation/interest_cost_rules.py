@@ -24,6 +24,7 @@ from .. import base_rates, resources
 from .. import case as c
 from ..claim_account import account
 from .rules import Context, Finding, rule
+from .values import dates_after_application, eur_de, eur_en, fmt_day, interest_of
 
 _CENT = Decimal("0.01")
 _MODE_NAMES = {2: {"mode_de": "monatlich", "mode_en": "monthly"}, 3: {"mode_de": "täglich", "mode_en": "daily"}}
@@ -141,20 +142,6 @@ def cost_tables() -> CostTables:
 
 # --- helpers ----------------------------------------------------------------------------------------
 
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def _eur_de(amount: Decimal) -> str:
-    """1234.5 -> "1.234,50 EUR"."""
-    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " EUR"
-
-
-def _eur_en(amount: Decimal) -> str:
-    """1234.5 -> "EUR 1,234.50"."""
-    return f"EUR {amount:,.2f}"
-
-
 def _num_de(number: Decimal) -> str:
     """2.27 -> "2,27"."""
     return f"{number.normalize():f}".replace(".", ",")
@@ -162,11 +149,6 @@ def _num_de(number: Decimal) -> str:
 
 def _num_en(number: Decimal) -> str:
     return f"{number.normalize():f}"
-
-
-def _interest(claim: dict[str, Any]) -> dict[str, Any]:
-    interest = claim.get("interest")
-    return interest if isinstance(interest, dict) else {}
 
 
 def _mode(interest: dict[str, Any]) -> Any:
@@ -205,11 +187,8 @@ def _positive_cost(case: dict[str, Any], key: str) -> Decimal | None:
 @rule("claim_not_yet_due")
 def claim_not_yet_due(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """A claim due only after the application: nothing is owed yet (§ 271 BGB; § 286 BGB needs a due claim)."""
-    day = ctx.application_date(case)
-    for path, claim in ctx.claims(case):
-        due = c.date(claim.get("due_date"))
-        if due is not None and due > day:
-            yield f"{path}/due_date", {"due_date": _fmt(due), "application_date": _fmt(day)}
+    for path, due, day in dates_after_application(case, ctx, "due_date"):
+        yield path, {"due_date": fmt_day(due), "application_date": fmt_day(day)}
 
 
 @rule("counter_performance_outstanding")
@@ -224,18 +203,15 @@ def counter_performance_outstanding(case: dict[str, Any], ctx: Context) -> Itera
 @rule("interest_start_in_future")
 def interest_start_in_future(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Interest from a day after the application: default interest presupposes a default that already exists (§§ 286, 288 BGB); the dunning courts refuse such a start (objections-1.1.md)."""
-    day = ctx.application_date(case)
-    for path, claim in ctx.claims(case):
-        begin = c.date(_interest(claim).get("from"))
-        if begin is not None and begin > day:
-            yield f"{path}/interest/from", {"application_date": _fmt(day)}
+    for path, _, day in dates_after_application(case, ctx, "interest", "from"):
+        yield path, {"application_date": fmt_day(day)}
 
 
 @rule("base_rate_points_with_mode")
 def base_rate_points_with_mode(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Points above the base rate with a monthly or daily mode: the base rate (§ 247 BGB) is a yearly rate."""
     for path, claim in ctx.claims(case):
-        interest = _interest(claim)
+        interest = interest_of(claim)
         mode = interest.get("mode")
         if interest.get("above_base_rate") is True and mode in (2, 3) and not isinstance(mode, bool):
             yield f"{path}/interest/mode", {"mode": mode, **_MODE_NAMES[mode]}
@@ -245,9 +221,9 @@ def base_rate_points_with_mode(case: dict[str, Any], ctx: Context) -> Iterator[F
 def interest_before_due_date(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Interest from the due date or earlier: default interest runs from default, at the earliest the day after the due date (§§ 286, 288 BGB, § 187 Abs. 1 BGB)."""
     for path, claim in ctx.claims(case):
-        due, begin = c.date(claim.get("due_date")), c.date(_interest(claim).get("from"))
+        due, begin = c.date(claim.get("due_date")), c.date(interest_of(claim).get("from"))
         if due is not None and begin is not None and begin <= due:
-            yield f"{path}/interest/from", {"due_date": _fmt(due), "earliest": _fmt(due + dt.timedelta(days=1))}
+            yield f"{path}/interest/from", {"due_date": fmt_day(due), "earliest": fmt_day(due + dt.timedelta(days=1))}
 
 
 @rule("b2b_rate_not_applicable")
@@ -262,7 +238,7 @@ def b2b_rate_not_applicable(case: dict[str, Any], ctx: Context) -> Iterator[Find
     t = cost_tables()
     consumer_applicant = _consumer_applicant(case)
     for path, claim in ctx.claims(case):
-        interest = _interest(claim)
+        interest = interest_of(claim)
         if interest.get("above_base_rate") is not True:
             continue
         points = c.money(interest.get("rate"))
@@ -287,7 +263,7 @@ def fixed_rate_implausible(case: dict[str, Any], ctx: Context) -> Iterator[Findi
         return
     points = cost_tables().default_points
     for path, claim in ctx.claims(case):
-        interest = _interest(claim)
+        interest = interest_of(claim)
         mode = _mode(interest)
         if interest.get("above_base_rate") is True or isinstance(mode, bool) or mode != 1:
             continue
@@ -302,7 +278,7 @@ def fixed_rate_implausible(case: dict[str, Any], ctx: Context) -> Iterator[Findi
         limit = base + points
         if rate > limit:
             yield f"{path}/interest/rate", {
-                "start": _fmt(start), "base_de": _num_de(base), "base_en": _num_en(base),
+                "start": fmt_day(start), "base_de": _num_de(base), "base_en": _num_en(base),
                 "limit_de": _num_de(limit), "limit_en": _num_en(limit)}
 
 
@@ -331,9 +307,9 @@ def collection_costs_above_cap(case: dict[str, Any], ctx: Context) -> Iterator[F
     if claimed > cap:
         rate = t.fee_rate(day)
         yield "/costs/collection", {
-            "claimed_de": _eur_de(claimed), "claimed_en": _eur_en(claimed),
-            "cap_de": _eur_de(cap), "cap_en": _eur_en(cap),
-            "value_de": _eur_de(value), "value_en": _eur_en(value),
+            "claimed_de": eur_de(claimed), "claimed_en": eur_en(claimed),
+            "cap_de": eur_de(cap), "cap_en": eur_en(cap),
+            "value_de": eur_de(value), "value_en": eur_en(value),
             "rate_de": _num_de(rate), "rate_en": _num_en(rate),
             "vat_de": " zuzüglich Umsatzsteuer" if with_vat else "",
             "vat_en": " plus VAT" if with_vat else ""}
@@ -346,6 +322,6 @@ def dunning_fee_implausible(case: dict[str, Any], ctx: Context) -> Iterator[Find
     t = cost_tables()
     if claimed is not None and claimed > t.dunning_threshold:
         yield "/costs/dunning", {
-            "claimed_de": _eur_de(claimed), "claimed_en": _eur_en(claimed),
-            "threshold_de": _eur_de(t.dunning_threshold), "threshold_en": _eur_en(t.dunning_threshold),
-            "per_reminder_de": _eur_de(t.per_reminder), "per_reminder_en": _eur_en(t.per_reminder)}
+            "claimed_de": eur_de(claimed), "claimed_en": eur_en(claimed),
+            "threshold_de": eur_de(t.dunning_threshold), "threshold_en": eur_en(t.dunning_threshold),
+            "per_reminder_de": eur_de(t.per_reminder), "per_reminder_en": eur_en(t.per_reminder)}

@@ -20,16 +20,7 @@ from ..claim_account import account
 from .party_rules import is_merchant
 from .rules import Context, Finding, rule
 from .tables import tables
-
-
-def _eur_de(amount: Decimal) -> str:
-    """1234.5 -> "1.234,50 EUR"."""
-    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " EUR"
-
-
-def _eur_en(amount: Decimal) -> str:
-    """1234.5 -> "EUR 1,234.50"."""
-    return f"EUR {amount:,.2f}"
+from .values import eur_de, eur_en
 
 
 
@@ -112,14 +103,14 @@ def trial_court_mismatch(case: dict[str, Any], ctx: Context) -> Iterator[Finding
                                          "Amtsgericht whatever the value (§ 23 no. 2a, 2c GVG)"}
         return
     if kind in t.amtsgericht_types and value > limit:
-        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({_eur_de(value)}) übersteigen die "
-                                     f"Streitwertgrenze des Amtsgerichts von {_eur_de(limit)}; zuständig ist das "
+        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({eur_de(value)}) übersteigen die "
+                                     f"Streitwertgrenze des Amtsgerichts von {eur_de(limit)}; zuständig ist das "
                                      "Landgericht (Art 2 oder 3)",
-                                     "reason_en": f"the main claims ({_eur_en(value)}) exceed the Amtsgericht's limit "
-                                     f"of {_eur_en(limit)}; choose the Landgericht (type 2 or 3)"}
+                                     "reason_en": f"the main claims ({eur_en(value)}) exceed the Amtsgericht's limit "
+                                     f"of {eur_en(limit)}; choose the Landgericht (type 2 or 3)"}
     elif kind in t.landgericht_types and value <= limit:
-        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({_eur_de(value)}) liegen nicht über "
-                                     f"der Streitwertgrenze des Amtsgerichts von {_eur_de(limit)}; zuständig ist das "
+        yield "/courts/trial/type", {**params, "reason_de": f"die Hauptforderungen ({eur_de(value)}) liegen nicht über "
+                                     f"der Streitwertgrenze des Amtsgerichts von {eur_de(limit)}; zuständig ist das "
                                      "Amtsgericht (Art 1)",
-                                     "reason_en": f"the main claims ({_eur_en(value)}) do not exceed the Amtsgericht's "
-                                     f"limit of {_eur_en(limit)}; choose the Amtsgericht (type 1)"}
+                                     "reason_en": f"the main claims ({eur_en(value)}) do not exceed the Amtsgericht's "
+                                     f"limit of {eur_en(limit)}; choose the Amtsgericht (type 1)"}
