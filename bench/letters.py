@@ -1,28 +1,24 @@
-"""Letters: warm single-letter PDF vs the naive WeasyPrint baseline, in the same run.
+"""Letters: warm single-letter PDF against its two baselines, in the same run (quality.md, re-based 2026-12).
 
-Naive baseline (quality.md): the same letter HTML (standalone, stylesheet inline) through a
-plain ``weasyprint.HTML(string=html).write_pdf()`` — WeasyPrint's own HTML5 parser and
+Naive baseline: the same letter HTML (standalone, stylesheet inline) through a plain
+``weasyprint.HTML(string=html).write_pdf()`` — WeasyPrint's own HTML5 parser and
 user-agent stylesheet, system fonts via fontconfig (the stylesheet's ``formsvc-asset:``
 fonts cannot be fetched by the default fetcher), a new ``FontConfiguration``, nothing
 reused. Warm: ``formsvc.letters.render_letter`` (validation, amounts and GiroCode
-included) with the per-process renderer.
+included) with the per-process renderer. Peer: Debian's Chromium, driven by Playwright,
+printing the same HTML on one warm page reused (what Chromium-based document services
+do); its CPU is that of the browser's processes, read from /proc.
 
-Both use HarfBuzz to subset fonts (WeasyPrint does when ``libharfbuzz-subset0`` is
-installed, as its install guide asks and ``./dev`` does). quality.md's profile of the
-naive render ("most of the time goes into font subsetting") is that of WeasyPrint's
-fontTools fallback; two extra rows, marked ``info``, measure both renders with that
-fallback in the same run, so the premise of the 5x target can be checked. They are not
-the target: the service itself runs with HarfBuzz, which is the faster setting for it.
-
-The two are measured in interleaved rounds (one naive render, then three warm ones), so
-load from other processes on the shared machine hits both alike. Besides the wall-clock
-medians (the targets) the details carry CPU-time medians, which are less sensitive to
-that load.
+Targets: warm median ≤ 60 ms, ≥ 2× faster than naive, and no more CPU per letter than
+Chromium. The naive and warm renders are measured in interleaved rounds (one naive
+render, then three warm ones), so load from other processes on the shared machine hits
+both alike; besides the wall-clock medians the details carry CPU-time medians.
 """
 from __future__ import annotations
 
 import gc
 import logging
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -82,41 +78,79 @@ def run(quick: bool) -> list[Result]:
     naive_ms, warm_ms = statistics.median(naive_wall), statistics.median(warm_wall)
     naive_cpu_ms, warm_cpu_ms = statistics.median(naive_cpu), statistics.median(warm_cpu)
     ratio = naive_ms / warm_ms
-    fallback = _fonttools_fallback(naive, warm, 2 if quick else 3)
+    peer = _chromium_peer(html, rounds, warm_cpu_ms)
     return [
         Result("letters: naive baseline PDF", naive_ms, "ms", "reference", True,
                {"cpu_ms": round(naive_cpu_ms, 1), "runs": len(naive_wall)}),
         Result("letters: warm single PDF (median)", warm_ms, "ms", "<= 60 ms", warm_ms <= 60,
                {"cpu_ms": round(warm_cpu_ms, 1), "min_ms": round(min(warm_wall), 1), "runs": len(warm_wall)}),
-        Result("letters: speed-up vs naive", ratio, "x", ">= 5x", ratio >= 5,
+        Result("letters: speed-up vs naive", ratio, "x", ">= 2x", ratio >= 2,
                {"naive_ms": round(naive_ms, 1), "warm_ms": round(warm_ms, 1),
                 "cpu_ratio": round(naive_cpu_ms / warm_cpu_ms, 2)}),
-        *fallback,
+        *peer,
     ]
 
 
-def _fonttools_fallback(naive: Callable[[], Any], warm: Callable[[], Any], rounds: int) -> list[Result]:
-    """Informational: naive and warm render with WeasyPrint's fontTools subsetter instead of HarfBuzz."""
-    from weasyprint.pdf import fonts
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
-    harfbuzz_subset = fonts.harfbuzz_subset
-    naive_cpu: list[float] = []
-    warm_cpu: list[float] = []
-    unused: list[float] = []
-    try:
-        fonts.harfbuzz_subset = None  # WeasyPrint's own switch: no HarfBuzz-subset -> fontTools
-        naive()
-        warm()
-        for _ in range(rounds):
-            _timed(naive, unused, naive_cpu)
-            for _ in range(WARM_PER_ROUND):
-                _timed(warm, unused, warm_cpu)
-    finally:
-        fonts.harfbuzz_subset = harfbuzz_subset
-    naive_ms, warm_ms = statistics.median(naive_cpu), statistics.median(warm_cpu)
+
+def _chromium_cpu_seconds(root: int) -> float:
+    """User + system CPU of every Chromium process below ``root`` (from /proc; the Playwright driver excluded)."""
+    children: dict[int, list[int]] = {}
+    info: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        pid, ppid = int(entry.name), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        info[pid] = (name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    total, stack = 0.0, list(children.get(root, []))
+    while stack:
+        pid = stack.pop()
+        name, cpu = info.get(pid, ("", 0.0))
+        if "chrom" in name:
+            total += cpu
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def _chromium_peer(html: str, rounds: int, warm_cpu_ms: float) -> list[Result]:
+    """The peer users would pick: Debian's Chromium printing the same HTML, one warm page reused (Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    wall: list[float] = []
+    cpu: list[float] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+
+        def print_pdf() -> None:
+            page.set_content(html, wait_until="load")
+            page.pdf(format="A4", print_background=True)
+
+        for _ in range(3):
+            print_pdf()
+        for _ in range(rounds * WARM_PER_ROUND):
+            before_cpu, before_wall = _chromium_cpu_seconds(os.getpid()), time.perf_counter()
+            print_pdf()
+            wall.append((time.perf_counter() - before_wall) * 1000)
+            cpu.append((_chromium_cpu_seconds(os.getpid()) - before_cpu) * 1000)
+        browser.close()
+    chromium_cpu_ms = statistics.median(cpu)
+    share = warm_cpu_ms / chromium_cpu_ms if chromium_cpu_ms else float("inf")
     return [
-        Result("letters (info): naive, fontTools subsetting, CPU", naive_ms, "ms",
-               "info: quality.md's profile", True, {"runs": len(naive_cpu)}),
-        Result("letters (info): warm, fontTools subsetting, CPU", warm_ms, "ms", "info", True,
-               {"runs": len(warm_cpu), "ratio": round(naive_ms / warm_ms, 2)}),
+        Result("letters (peer): Chromium prints the same HTML, CPU", chromium_cpu_ms, "ms", "reference", True,
+               {"wall_ms": round(statistics.median(wall), 1), "runs": len(cpu),
+                "note": "browser processes' CPU; system fonts (formsvc-asset: fonts are not fetched)"}),
+        Result("letters: CPU per letter vs Chromium", share, "x", "<= 1 (no more CPU than Chromium)", share <= 1,
+               {"formsvc_cpu_ms": round(warm_cpu_ms, 1), "chromium_cpu_ms": round(chromium_cpu_ms, 1)}),
     ]
