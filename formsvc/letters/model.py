@@ -225,18 +225,19 @@ def amounts(statement: Statement, language: str) -> dict[str, Any]:
         if result is not None and line.earlier_interest > 0:
             interest.append({"document": line.document_no or document, "start": date(booked.interest_start),
                              "end": date(booked.earlier_until), "amount": money(line.earlier_interest),
-                             "earlier": True, "periods": []})
+                             "earlier": True, "contractual": line.contractual, "periods": []})
         if result is None or not result.periods:
             continue
         interest.append({
             "document": line.document_no or document, "start": date(result.start), "end": date(result.end),
             "amount": money(result.amount), "principal": money(result.principal),
             "rate": i18n.number(result.rate, language), "above_base_rate": result.above_base_rate,
-            "mode": result.mode, "earlier": False,
+            "mode": result.mode, "earlier": False, "contractual": line.contractual,
             "periods": [{"rate": i18n.number(p.rate, language), "start": date(p.start), "end": date(p.end)}
                         for p in result.periods],
         })
-    costs = [{"kind": line.kind, "label": line.label, "amount": money(line.amount)} for line in statement.costs]
+    costs = [{"kind": line.kind, "label": line.label, "amount": money(line.amount),
+              "set_off": money(line.set_off) if line.set_off else ""} for line in statement.costs]
     return {"claims": claims, "interest": interest, "payment_notes": notes, "costs": costs,
             "total": money(statement.total)}
 
