@@ -167,21 +167,24 @@ def test_minor_without_representative_blocks_the_letter(minor_case: dict[str, An
     assert caught.value.report.codes() == [("minor_without_representative", "/debtors/0/representatives")]
 
 
-@pytest.mark.parametrize("birth_date, minor", [("2008-01-05", False), ("2008-01-06", True), ("2008-02-29", True)])
-def test_the_letter_date_decides_who_is_a_minor(minor_case: dict[str, Any], birth_date: str, minor: bool) -> None:
-    """Of age on the 18th birthday (§ 2 BGB) counted on the letter date (2026-01-05), even when the
-    application date (2026-01-20) is later: born 2008-01-06 is a minor on the letter and is rejected
-    without representatives; born 2008-01-05 is an adult and written to directly."""
+@pytest.mark.parametrize("birth_date, adult_from", [("2008-01-05", None), ("2008-01-06", "06.01.2026"),
+                                                     ("2008-02-29", "01.03.2026")])
+def test_the_letter_date_decides_who_is_a_minor(minor_case: dict[str, Any], birth_date: str,
+                                                adult_from: str | None) -> None:
+    """Of age on the 18th birthday (§ 2 BGB; 29 February: 1 March) counted on the letter date (2026-01-05),
+    even when the application date (2026-01-20) is later: born 2008-01-06 is of age for the application
+    but a minor for the letter, which is refused without representatives; born 2008-01-05 is an adult
+    on the letter date and is written to directly."""
     debtor = minor_case["debtors"][0]
     debtor["birth_date"] = birth_date
     del debtor["representatives"]
-    if minor:
-        with pytest.raises(CaseRejected) as caught:
-            render_letter(minor_case, options_from(minor_case, {}))
-        assert caught.value.report.codes() == [("minor_without_representative", "/debtors/0/representatives")]
-        assert "06.01.2026" in caught.value.report.objections[0].message_de or birth_date.endswith("02-29")
-    else:
+    if adult_from is None:
         assert html_parts(minor_case)[0][0] == f"Frau {CHILD}"
+        return
+    with pytest.raises(CaseRejected) as caught:
+        render_letter(minor_case, options_from(minor_case, {}))
+    assert caught.value.report.codes() == [("minor_without_representative", "/debtors/0/representatives")]
+    assert f"volljährig erst ab {adult_from}" in caught.value.report.objections[0].message_de
 
 
 def test_a_representative_without_salutation_is_rejected(minor_case: dict[str, Any]) -> None:
@@ -190,3 +193,14 @@ def test_a_representative_without_salutation_is_rejected(minor_case: dict[str, A
     with pytest.raises(CaseRejected) as caught:
         render_letter(minor_case, options_from(minor_case, {}))
     assert caught.value.report.codes() == [("missing_salutation", "/debtors/0/representatives/0/salutation")]
+
+
+def test_refused_addressee_is_a_422_over_http(client: Any, minor_case: dict[str, Any]) -> None:
+    """The letter endpoint answers a refused addressee like any invalid case: 422 naming code and path."""
+    debtor = minor_case["debtors"][0]
+    debtor["birth_date"] = "2008-01-06"  # of age for the application (2026-01-20), a minor on the letter
+    del debtor["representatives"]
+    response = client.post("/v1/render/letter", json=minor_case)
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert [(e["code"], e["path"]) for e in response.get_json()["errors"]] == [
+        ("minor_without_representative", "/debtors/0/representatives")]

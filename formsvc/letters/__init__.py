@@ -22,7 +22,7 @@ Public API (the batch printer and the HTTP/CLI layers use exactly these):
     ``RenderedLetter`` is a :class:`~formsvc.rendered.RenderedDocument`
     (``data``, ``mimetype``, ``filename`` from case id and level — no personal
     data —, ``warnings`` as :class:`~formsvc.validation.Objection`, e.g.
-    ``base_rate_assumed``, ``page_count``, ``None`` for HTML) plus
+    ``base_rate_assumed`` or ``letter_fee_not_charged``, ``page_count``, ``None`` for HTML) plus
     ``statement`` (the amounts).
 
 ``lay_out_letter(case, options, *, settings=None) -> LaidOutLetter`` and

@@ -60,15 +60,18 @@ class Addressee:
 
 
 def _representatives(debtor: dict[str, Any]) -> list[dict[str, Any]]:
+    """The debtor's representatives that are objects, in the order given."""
     reps = debtor.get("representatives")
     return [r for r in reps if isinstance(r, dict)] if isinstance(reps, list) else []
 
 
 def _has_address(address: Any) -> bool:
+    """True for an address with street, postal code and city."""
     return isinstance(address, dict) and all(c.get(address, key) for key in ADDRESS_KEYS)
 
 
 def _reject(code: str, path: str, **params: Any) -> CaseRejected:
+    """The rejection of a case with the one objection ``code`` at ``path`` (raised like a validation error)."""
     report = Report()
     report.add(make_objection(code, path, **params))
     return CaseRejected(report)
