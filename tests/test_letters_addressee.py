@@ -204,3 +204,25 @@ def test_refused_addressee_is_a_422_over_http(client: Any, minor_case: dict[str,
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert [(e["code"], e["path"]) for e in response.get_json()["errors"]] == [
         ("minor_without_representative", "/debtors/0/representatives")]
+
+
+@pytest.mark.parametrize("language", ["de", "pl"])
+@pytest.mark.parametrize("length", [40, 100])
+def test_long_names_through_a_representative_stay_whole_in_the_window(minor_case: dict[str, Any], language: str,
+                                                                      length: int) -> None:
+    """Long names of representative and child, an address line extra and a country line: the block with its
+    added line shrinks instead of being clipped (the window hides overflow), so the last line, the country,
+    is still printed inside the recipient zone, and nothing else enters the window. ``length`` 100 is the
+    contract's longest first and last name."""
+    debtor = minor_case["debtors"][0]
+    rep = debtor["representatives"][0]
+    for person, first, last in ((debtor, "Maximiliane Alexandra", "von Hohenzollern-Sigmaringen"),
+                                (rep, "Maria-Theresia Konstanze", "von Hohenzollern-Sigmaringen")):
+        person["first_name"] = (first * 5)[:length].strip()
+        person["last_name"] = (last * 5)[:length].strip()
+    rep["address"] = {"street": "Schloßplatz 1", "extra": "Hinterhaus, 3. Obergeschoss, bei Familie Huber",
+                      "postal_code": "5020", "city": "Salzburg", "country": "AT"}
+    lines, _, data = pdf_parts(minor_case, language=language)
+    assert lines[-3:] == ["Schloßplatz 1", "5020 Salzburg", "ÖSTERREICH"]
+    assert "Hinterhaus" in " ".join(lines)
+    assert ink_boxes_outside(page_image(data), WINDOW, [RETURN_BOX, RECIPIENT_BOX]) == []
