@@ -173,6 +173,17 @@ def today() -> dt.date:
     return dt.datetime.now(BERLIN).date()
 
 
+def adult_from(born: dt.date, years: int) -> dt.date | None:
+    """The day someone born on ``born`` comes of age at ``years`` (§ 2 BGB; born on 29 February: 1 March);
+    ``None`` for a birth date too late to count from (the schema reports it)."""
+    if born.year + years > dt.MAXYEAR:
+        return None
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # 29 February in a year without one
+        return dt.date(born.year + years, 3, 1)
+
+
 def is_person(party: Any) -> bool:
     """True for a natural person (``type == "person"``)."""
     return isinstance(party, dict) and party.get("type") == "person"

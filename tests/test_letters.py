@@ -82,8 +82,11 @@ ALL_COMBINATIONS = [(t, lv, lang) for t in TONES for lv in LEVELS for lang in LA
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_tone_and_level_renders_in_each_language(example_case, language):
-    """All 48 tone × level × language letters render as PDF with the debtor, total and deadline."""
-    total = format_currency(Decimal("10066.92"), "EUR", locale=LOCALES[language])
+    """All 48 tone × level × language letters render as PDF with the debtor, total and deadline.
+
+    10,000.00 open + 60.12 interest + 5.00 earlier dunning costs; the example's 1.80 postage is an
+    Auslage of the Mahnverfahren and not charged by a letter."""
+    total = format_currency(Decimal("10065.12"), "EUR", locale=LOCALES[language])
     texts = set()
     for tone in TONES:
         for level in LEVELS:
@@ -130,10 +133,10 @@ def test_every_document_number_and_deadline(company_case):
     assert "Mahnung" in text
 
 
-@pytest.mark.parametrize("language, expected", [("de", "10.066,92 €"), ("en", "€10,066.92"),
-                                                ("fr", "10 066,92 €"), ("pl", "10 066,92 €")])
+@pytest.mark.parametrize("language, expected", [("de", "10.065,12 €"), ("en", "€10,065.12"),
+                                                ("fr", "10 065,12 €"), ("pl", "10 065,12 €")])
 def test_total_is_formatted_for_the_locale(example_case, language, expected):
-    """Totals follow the letter's locale: 10.066,92 € / €10,066.92 / 10 066,92 €."""
+    """Totals follow the letter's locale: 10.065,12 € / €10,065.12 / 10 065,12 €."""
     assert expected in text_of(render(example_case, language=language))
 
 
@@ -167,7 +170,7 @@ def test_girocode_decodes_to_the_epc_payload(example_case):
     assert len(codes) == 1
     lines = codes[0].data.decode("utf-8").split("\n")
     assert lines[:8] == ["BCD", "002", "1", "SCT", "COBADEFFXXX", "Muster Bau GmbH",
-                         "DE89370400440532013000", "EUR10066.92"]
+                         "DE89370400440532013000", "EUR10065.12"]
     assert lines[10] == "MB-2026-42 2024 1045476"
     assert "MB-2026-42 2024 1045476" in text_of(data)
 
@@ -462,7 +465,7 @@ def test_html_preview_is_the_same_letter(example_case):
     html = letter.data.decode("utf-8")
     assert letter.mimetype == "text/html" and letter.filename == "letter-2026-000042-level1.html"
     assert '<html lang="en">' in html and "<style>" in html
-    assert "Dear Mr Zahlmann," in html and "€10,066.92" in html
+    assert "Dear Mr Zahlmann," in html and "€10,065.12" in html
     assert 'src="data:image/png;base64,' in html
 
 

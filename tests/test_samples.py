@@ -41,12 +41,16 @@ PENDING: dict[str, str] = {
 
 
 def spec_rows() -> list[tuple[str, str, str]]:
-    """(code, level, profile) of every row of shared/spec/objections.md and objections-1.1.md."""
+    """(code, level, profile) of every row of shared/spec/objections.md and objections-1.1.md, with the
+    behaviour changes of objections-1.1.md applied ("- `code`: applies to letters too" moves a code
+    to the ``letter`` profile)."""
     rows: list[tuple[str, str, str]] = []
+    to_letters: set[str] = set()
     for name in SPEC_FILES:
         text = (SPEC / name).read_text(encoding="utf-8")
         rows += re.findall(r"^\| `([a-z0-9_]+)` \| (error|warning) \| (letter|court|eda) \|", text, flags=re.MULTILINE)
-    return rows
+        to_letters |= set(re.findall(r"^- `([a-z0-9_]+)`: applies to letters too", text, flags=re.MULTILINE))
+    return [(code, level, "letter" if code in to_letters else profile) for code, level, profile in rows]
 
 
 def spec_codes() -> list[str]:

@@ -22,7 +22,7 @@ Public API (the batch printer and the HTTP/CLI layers use exactly these):
     ``RenderedLetter`` is a :class:`~formsvc.rendered.RenderedDocument`
     (``data``, ``mimetype``, ``filename`` from case id and level — no personal
     data —, ``warnings`` as :class:`~formsvc.validation.Objection`, e.g.
-    ``base_rate_assumed``, ``page_count``, ``None`` for HTML) plus
+    ``base_rate_assumed`` or ``letter_fee_not_charged``, ``page_count``, ``None`` for HTML) plus
     ``statement`` (the amounts).
 
 ``lay_out_letter(case, options, *, settings=None) -> LaidOutLetter`` and
@@ -41,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import formatting as fmt
 from ..config import Settings
 from ..rendered import RenderedDocument, codes_of
 from ..validation import Objection, ensure_valid
@@ -78,6 +79,16 @@ def _interest_warnings(result: Statement) -> list[Objection]:
         rate = next(p.base_rate for p in interest.periods if p.assumed)
         out.append(make_objection("base_rate_assumed", f"/claims/{line.index}/interest",
                                   since=interest.assumed_from.isoformat(), rate=rate))
+    return out
+
+
+def _charge_warnings(result: Statement) -> list[Objection]:
+    """``letter_fee_not_charged`` when the options asked for a fee the letter's level does not allow."""
+    out = []
+    for line in result.not_charged:
+        if line.kind == "letter_fee":
+            out.append(make_objection("letter_fee_not_charged", "/letter/fee",
+                                      fee_de=f"{fmt.amount_de(line.amount)} EUR", fee_en=f"EUR {line.amount:,.2f}"))
     return out
 
 
@@ -128,4 +139,4 @@ def _prepare(case: Any, options: LetterOptions,
     result = statement(case, letter_date=options.letter_date, level=options.level, fee=options.fee,
                        flat_fee=options.flat_fee)
     context = model.build(case, options, result, payment(case, result.total))
-    return context, (*report.warnings, *_interest_warnings(result)), result
+    return context, (*report.warnings, *_interest_warnings(result), *_charge_warnings(result)), result

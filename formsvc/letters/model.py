@@ -15,6 +15,7 @@ from babel import Locale
 
 from .. import case as c
 from . import i18n
+from .addressee import Addressee, addressee
 from .amounts import Statement
 from .fitting import footer_fit, head_name_pt, info_pt, recipient_font_pt
 from .fitting import return_line as fit_return_line
@@ -63,23 +64,34 @@ def _person_name(party: dict[str, Any]) -> str:
     return " ".join(str(p) for p in (party.get("title"), party.get("last_name")) if p)
 
 
-def recipient(debtor: dict[str, Any]) -> dict[str, Any]:
-    """Who the letter goes to: kind (herr/frau/company), name line, address lines and font size."""
+#: Stands in for the translated "as legal representative of" when the window's size is estimated
+#: (as long as the longest translation, Polish "jako przedstawicielka ustawowa dłużnika:").
+ON_BEHALF_ESTIMATE = "x" * 42
+
+
+def recipient(to: Addressee) -> dict[str, Any]:
+    """Who the letter goes to: kind (herr/frau/company), name line, the "as legal representative of …"
+    line when it goes to a representative (``on_behalf``: the representative's herr/frau, else ""),
+    address lines and font size."""
+    party = to.party
     kind = "company"
-    if c.is_person(debtor):
-        kind = debtor.get("salutation") if debtor.get("salutation") in ("herr", "frau") else "person"
-    name = c.party_name(debtor)
-    lines = address_lines(debtor.get("address"))
-    return {"kind": kind, "name": name, "lines": lines,
-            "font_pt": recipient_font_pt([f"Mr {name}", *lines])}
+    if c.is_person(party):
+        kind = party.get("salutation") if party.get("salutation") in ("herr", "frau") else "person"
+    name = c.party_name(party)
+    lines = address_lines(to.address)
+    behalf = [f"{ON_BEHALF_ESTIMATE} {to.debtor_name}"] if to.on_behalf else []
+    return {"kind": kind, "name": name, "lines": lines, "on_behalf": to.on_behalf or "",
+            "debtor_name": to.debtor_name,
+            "font_pt": recipient_font_pt([f"Mr {name}", *behalf, *lines])}
 
 
-def salutation(debtor: dict[str, Any]) -> dict[str, Any]:
-    """What the salutation needs: kind and the name forms languages use."""
-    if not c.is_person(debtor):
+def salutation(party: dict[str, Any]) -> dict[str, Any]:
+    """What the salutation needs: kind and the name forms languages use (``party``: whom the letter
+    greets, the debtor or the representative it is written to)."""
+    if not c.is_person(party):
         return {"kind": "company", "name": "", "last_name": "", "full_name": ""}
-    return {"kind": debtor.get("salutation") or "person", "name": _person_name(debtor),
-            "last_name": str(debtor.get("last_name") or ""), "full_name": c.party_name(debtor)}
+    return {"kind": party.get("salutation") or "person", "name": _person_name(party),
+            "last_name": str(party.get("last_name") or ""), "full_name": c.party_name(party)}
 
 
 def creditor(case: dict[str, Any]) -> dict[str, Any]:
@@ -126,18 +138,19 @@ def amounts(statement: Statement, language: str) -> dict[str, Any]:
         if result is not None and line.earlier_interest > 0:
             interest.append({"document": line.document_no or document, "start": date(booked.interest_start),
                              "end": date(booked.earlier_until), "amount": money(line.earlier_interest),
-                             "earlier": True, "periods": []})
+                             "earlier": True, "contractual": line.contractual, "periods": []})
         if result is None or not result.periods:
             continue
         interest.append({
             "document": line.document_no or document, "start": date(result.start), "end": date(result.end),
             "amount": money(result.amount), "principal": money(result.principal),
             "rate": i18n.number(result.rate, language), "above_base_rate": result.above_base_rate,
-            "mode": result.mode, "earlier": False,
+            "mode": result.mode, "earlier": False, "contractual": line.contractual,
             "periods": [{"rate": i18n.number(p.rate, language), "start": date(p.start), "end": date(p.end)}
                         for p in result.periods],
         })
-    costs = [{"kind": line.kind, "label": line.label, "amount": money(line.amount)} for line in statement.costs]
+    costs = [{"kind": line.kind, "label": line.label, "amount": money(line.amount),
+              "set_off": money(line.set_off) if line.set_off else ""} for line in statement.costs]
     return {"claims": claims, "interest": interest, "payment_notes": notes, "costs": costs,
             "total": money(statement.total)}
 
@@ -146,7 +159,7 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
           pay: Payment | None) -> LetterContext:
     """Everything the template prints for this case and these options."""
     language = options.language
-    debtor = c.get(case, "debtors", 0) or {}  # the letter goes to the first debtor
+    to = addressee(case, 0, options.letter_date)  # the letter goes to the first debtor (or its representative)
     invoices = ", ".join(str(cl.get("document_no")) for cl in case.get("claims") or []
                          if isinstance(cl, dict) and cl.get("document_no"))
     court = str(c.get(case, "courts", "dunning", "name") or "")
@@ -158,8 +171,8 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
         "html_lang": language,
         "created": created,
         "creditor": head,
-        "recipient": recipient(debtor),
-        "salutation": salutation(debtor),
+        "recipient": recipient(to),
+        "salutation": salutation(to.party),
         "letter": {
             "level": options.level, "tone": options.tone,
             "date": date,

@@ -7,7 +7,6 @@ of the case (the schema reports those) and never raises.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -210,13 +209,8 @@ def minor_without_representative(case: dict[str, Any], ctx: Context) -> Iterator
         born = c.date(party.get("birth_date"))
         if not c.is_person(party) or born is None or given(party.get("representatives")):
             continue
-        if born.year + age > dt.MAXYEAR:
-            continue  # an impossible birth date: the schema reports it
-        try:
-            adult_from = born.replace(year=born.year + age)
-        except ValueError:  # born on 29 February
-            adult_from = dt.date(born.year + age, 3, 1)
-        if day < adult_from:
+        adult_from = c.adult_from(born, age)
+        if adult_from is not None and day < adult_from:
             yield f"{path}/representatives", {"adult_from": adult_from.strftime("%d.%m.%Y")}
 
 
