@@ -19,13 +19,14 @@ from . import problems
 from .blueprints import register_blueprints
 from .commands import register_commands
 from .config import Settings
+from .metrics import observe_request
 from .errors import AuthError
 
 log = logging.getLogger("formsvc.http")
 
 #: Endpoints reachable without an API key: health, and the preview page with its
 #: static files (they hold no case data; the page sends the key with every API call).
-PUBLIC_ENDPOINTS = {"meta.healthz", "meta.readyz", "preview.page", "preview.static"}
+PUBLIC_ENDPOINTS = {"meta.healthz", "meta.readyz", "meta.metrics", "preview.page", "preview.static"}
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -91,4 +92,5 @@ def _install_request_log(app: Flask) -> None:
         # Only ids, endpoint, status and timing: never names, addresses, IBANs or bodies.
         log.info("endpoint=%s status=%s ms=%.1f case_id=%s", request.endpoint, response.status_code,
                  elapsed, g.get("case_id", "-"))
+        observe_request(request.endpoint, response.status_code, elapsed / 1000)
         return response

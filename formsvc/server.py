@@ -13,6 +13,7 @@ from gunicorn.app.base import BaseApplication
 
 from .blueprints import start_services
 from .gcpolicy import settle_after_warmup
+from .metrics import worker_exited
 from .warmup import warm
 
 
@@ -48,6 +49,7 @@ def run_gunicorn(host: str, port: int, workers: int, factory: Callable[[], Any])
         "graceful_timeout": 10,
         "accesslog": None,  # our own request log carries no personal data
         "post_worker_init": _start_worker,
+        "child_exit": lambda _arbiter, worker: worker_exited(worker.pid),
     }, factory).run()
 
 

@@ -16,6 +16,7 @@ from flask.cli import ScriptInfo
 
 from ..blueprints import start_services
 from ..errors import ConfigurationError
+from ..metrics import prepare_multiprocess
 from ..startup import check_storage
 from .common import app_settings, fail
 
@@ -49,6 +50,7 @@ def serve_command(host: str | None, port: int, workers: int | None, dev: bool) -
         return
     from ..server import run_gunicorn  # gunicorn is imported only to serve, not for every app or command
 
+    prepare_multiprocess(settings.instance_path)  # before any worker imports the Prometheus client
     run_gunicorn(host, port, workers or settings.workers, _factory())
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from ..catalog import load as load_catalog
+from ..metrics import exposition
 from ..openapi import document
 from ..startup import readiness
 from ..version import __version__
@@ -27,6 +28,12 @@ OPENAPI_PATHS: dict[str, Any] = {
                               "content": {"application/json": {"schema": {"type": "object"}}}},
                       "503": {"description": "Not ready: the check that failed is named",
                               "content": {"application/json": {"schema": {"type": "object"}}}}},
+    }},
+    "/metrics": {"get": {
+        "summary": "Prometheus metrics: requests, render times, jobs, EDA-IDs left (no API key needed)",
+        "security": [],
+        "responses": {"200": {"description": "Prometheus text format",
+                              "content": {"text/plain": {"schema": {"type": "string"}}}}},
     }},
     "/v1/catalog": {"get": {
         "summary": "The Hauptforderungskatalog in use",
@@ -55,6 +62,13 @@ def readyz() -> Any:
     ready, checks, warnings = readiness(settings())
     body = {"status": "ready" if ready else "not_ready", "checks": checks, "warnings": warnings}
     return jsonify(body), 200 if ready else 503
+
+
+@bp.get("/metrics")
+def metrics() -> Any:
+    """Prometheus text format (every gunicorn worker's values; database figures read at scrape time)."""
+    body, content_type = exposition(settings())
+    return Response(body, content_type=content_type)
 
 
 @bp.get("/v1/catalog")
