@@ -64,7 +64,7 @@ class Procedure:
 
     name: str
     levels: tuple[Level, ...]
-    court: CourtStep | None
+    court: CourtStep
     minimum_open: Decimal
     consolidate: bool
     raw: dict[str, Any]  # the procedure as written (for the proposal's id and its answer)
@@ -128,8 +128,8 @@ def _procedure(name: str, raw: dict[str, Any]) -> Procedure:
                          days_past_due=lv["days_past_due"], min_days_since_previous=lv["min_days_since_previous"],
                          tone=lv["tone"], fee=Decimal(lv["fee"]), deadline_days=lv["deadline_days"],
                          optional=lv["optional"]) for lv in raw["levels"])
-    court = raw.get("court")
-    step = CourtStep(court["days_after_deadline"], Decimal(court["minimum_open"])) if court else None
+    court = raw["court"]
+    step = CourtStep(court["days_after_deadline"], Decimal(court["minimum_open"]))
     return Procedure(name, levels, step, Decimal(raw["minimum_open"]), raw["consolidate"], raw)
 
 
