@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .common import Result
 
-FAMILIES = ("validation", "letters", "mahnantrag", "eda", "batch", "http")
+FAMILIES = ("validation", "dunning", "letters", "mahnantrag", "eda", "batch", "http")
 
 
 def _verdict(result: Result) -> str:

@@ -13,7 +13,7 @@ from types import ModuleType
 from flask import Flask
 
 #: One thin blueprint per document family (module in formsvc.views with ``bp``).
-BLUEPRINTS = ("meta", "validate", "letters", "mahnantrag", "eda", "batch", "preview")
+BLUEPRINTS = ("meta", "validate", "letters", "mahnantrag", "eda", "batch", "dunning", "preview")
 
 
 def view_modules() -> list[ModuleType]:

@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "API_KEYS": "",
     "DATABASE_URL": None,  # None: SQLite file ``formsvc.sqlite3`` in the instance folder
     "CATALOG_PATH": None,  # None: the catalogue shipped in formsvc/data
+    "DUNNING_PROCEDURES": None,  # None: only the procedures shipped in formsvc/data/dunning_procedures.json
     "EDA_SENDER_ID": "00000000",
     "EDA_PREFIX": "ABC",
     "EDA_ID_MIN": 1,
@@ -53,6 +54,7 @@ class Settings:
     api_keys: tuple[str, ...]
     database_url: str
     catalog_path: Path | None
+    dunning_procedures: Path | None
     eda_sender_id: str
     eda_prefix: str
     eda_id_min: int
@@ -83,6 +85,7 @@ class Settings:
                 api_keys=tuple(str(k) for k in keys if str(k).strip()),
                 database_url=str(database_url),
                 catalog_path=Path(merged["CATALOG_PATH"]) if merged["CATALOG_PATH"] else None,
+                dunning_procedures=Path(str(merged["DUNNING_PROCEDURES"])) if merged["DUNNING_PROCEDURES"] else None,
                 eda_sender_id=str(merged["EDA_SENDER_ID"]),
                 eda_prefix=str(merged["EDA_PREFIX"]),
                 eda_id_min=int(merged["EDA_ID_MIN"]),
@@ -119,6 +122,9 @@ class Settings:
                                      f"(got {self.job_retention_hours!r}).")
         if self.catalog_path is not None and not self.catalog_path.is_file():
             raise ConfigurationError(f"FORMSVC_CATALOG_PATH: no file at {self.catalog_path}")
+        # late: the procedure loader needs the resources, not the settings; a bad file names its field
+        from .dunning import procedures
+        procedures.load(str(self.dunning_procedures) if self.dunning_procedures else None)
 
     def describe(self) -> dict[str, Any]:
         """What the service runs with, safe to log (no keys, no passwords)."""

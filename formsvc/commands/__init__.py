@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 case rejected (objections printed one per line as
 - :mod:`.mahnantrag`  ``formsvc render mahnantrag``
 - :mod:`.eda`         ``formsvc eda`` (write) and ``formsvc eda parse``
 - :mod:`.batch`       ``formsvc batch letters``
+- :mod:`.dunning`     ``formsvc dunning propose`` (the proposal of a dunning run as a table)
 - :mod:`.main`        the console script's entry point (``formsvc = formsvc.commands.main:main``)
 
 :func:`register_commands` attaches them all to an app's ``app.cli``; the
@@ -20,7 +21,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from . import batch, eda, letters, mahnantrag, serve, validate
+from . import batch, dunning, eda, letters, mahnantrag, serve, validate
 
 
 @click.group("render")
@@ -39,3 +40,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(render_group)
     app.cli.add_command(eda.eda_group)
     app.cli.add_command(batch.batch_group)
+    app.cli.add_command(dunning.dunning_group)

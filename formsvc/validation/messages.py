@@ -32,6 +32,7 @@ _PLACES: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"^/jointly_liable"), "Antragsgegner", "debtors"),
     (re.compile(r"^/reference"), "Geschäftszeichen", "reference"),
     (re.compile(r"^/letter"), "Mahnschreiben", "letter"),
+    (re.compile(r"^/dunning"), "Mahnlauf", "dunning run"),
 ]
 _REPRESENTATIVE = re.compile(r"/representatives/(\d+)")
 
