@@ -55,7 +55,7 @@ def cache_dir(settings: Settings | None = None) -> Path:
 
 
 def source_font(style: str) -> Path:
-    """The installed font a letter style is made from (:class:`~formsvc.render.fonts.FontNotFound`
+    """The installed font a letter style is made from (:class:`~formsvc.errors.FontNotFound`
     when none is)."""
     return fonts.find_font(SOURCES[style], purpose=f"the letters' {style} style",
                            packages="fonts-noto-core (or fonts-dejavu-core)")

@@ -24,15 +24,13 @@ KEPT_RANGES = ((0x20, 0x52F), (0x1E00, 0x1EFF), (0x2000, 0x20CF), (0x2100, 0x214
 #: What the field font keeps (no layout features: the appearance streams place glyphs one by one).
 SUBSET = SubsetSpec(ranges=KEPT_RANGES, drop_tables=("FFTM",), loader="ttfont")
 BASE_FONT = "FormsvcFieldSans"
-#: The field font's type (it was defined here before the one subsetter existed).
-FieldFont = EmbeddableFont
 
 
 @lru_cache(maxsize=1)
-def field_font() -> FieldFont:
+def field_font() -> EmbeddableFont:
     """Build (once) the subset font and its PDF tables."""
     source = find_font(FONT_CANDIDATES, purpose="the application's form fields", packages="fonts-dejavu-core")
     return embeddable(subset(source, SUBSET))
 
 
-__all__ = ["BASE_FONT", "FieldFont", "field_font", "KEPT_RANGES", "SUBSET"]
+__all__ = ["BASE_FONT", "field_font", "KEPT_RANGES", "SUBSET"]

@@ -1,7 +1,7 @@
 """The one font subsetter of the letters and the application: one lookup, one error, one cut.
 
 - :func:`find_font` picks the first installed file of a family's candidates and
-  otherwise raises :class:`FontNotFound` (a :class:`~formsvc.errors.ConfigurationError`
+  otherwise raises :class:`~formsvc.errors.FontNotFound` (a ``ConfigurationError``
   and a :class:`FileNotFoundError`), naming the Debian package to install and
   every path looked at.
 - :func:`subset` cuts a font down to a :class:`SubsetSpec` (Unicode ranges,
@@ -29,11 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..errors import ConfigurationError
-
-
-class FontNotFound(ConfigurationError, FileNotFoundError):
-    """None of a family's candidate font files is installed."""
+from ..errors import FontNotFound
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ class SubsetSpec:
 
 
 def find_font(candidates: Sequence[str | Path], *, purpose: str, packages: str) -> Path:
-    """The first of ``candidates`` that is an installed file; :class:`FontNotFound` otherwise."""
+    """The first of ``candidates`` that is an installed file; :class:`~formsvc.errors.FontNotFound` otherwise."""
     for candidate in candidates:
         if Path(candidate).is_file():
             return Path(candidate)
