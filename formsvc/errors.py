@@ -25,6 +25,8 @@ knows about Flask.
     ├── RenderTimeout                  rendering took longer than the configured limit (HTTP 503)
     ├── StorageUnavailable             a file could not be written: disk full, read-only (HTTP 507)
     └── ConfigurationError             a setting is invalid; raised at start-up, never per request
+        └── FontNotFound               no candidate font file of a document family is installed
+                                       (also a FileNotFoundError; raised by formsvc.render.fonts)
 """
 from __future__ import annotations
 
@@ -131,3 +133,7 @@ class StorageUnavailable(FormsvcError):
 
 class ConfigurationError(FormsvcError):
     status, code, title = 500, "configuration_error", "The service is misconfigured"
+
+
+class FontNotFound(ConfigurationError, FileNotFoundError):
+    """None of a document family's candidate font files is installed (the message names the package)."""

@@ -3,7 +3,10 @@
 Every valid sample's letter is rendered both ways — fast path (expat tree, minimal
 user-agent sheet, style memo, page-number box removed after layout) and stock
 (``weasyprint.HTML(string=...)``, laid out again without the page number) — and
-the PDFs' page texts are compared page by page.
+the PDFs' page texts are compared page by page. Every valid sample's
+application is rendered both ways too — fast (the page box tree, raw
+compressed font streams, no ``/ID``) and stock (WeasyPrint's anchors, public
+pypdf calls) — and its field names and values and its page texts compared.
 """
 from __future__ import annotations
 
@@ -16,13 +19,17 @@ import pytest
 from pypdf import PdfReader
 
 from formsvc.case import loads
+from formsvc.claimed import court_case
 from formsvc.letters import options_from, render_letter
+from formsvc.mahnantrag import map_case
+from formsvc.mahnantrag import render as render_application
 from formsvc.render import versions
 from formsvc.render.pdfstream import StreamingPdfWriter
 
 from conftest import valid_sample_paths
 
 RENDERER = import_module("formsvc.letters.renderer")
+APPLICATION = import_module("formsvc.mahnantrag.document")
 
 
 def _page_texts(pdf: bytes) -> list[str]:
@@ -123,3 +130,63 @@ def test_the_print_file_is_the_same_without_the_splice_fast_path(samples, monkey
         assert merged() == fast
     finally:
         versions.fast_paths.cache_clear()
+
+
+# --- the Mahnbescheid application: render/form.py (layout) and render/acroform.py (pypdf layer) ---
+
+def _fields_and_texts(pdf: bytes) -> tuple[dict[str, object], list[str]]:
+    """Every AcroForm field's value by name (read back with pypdf) and every page's text."""
+    reader = PdfReader(io.BytesIO(pdf))
+    fields = {name: field.get("/V") for name, field in (reader.get_fields() or {}).items()}
+    return fields, [page.extract_text() for page in reader.pages]
+
+
+def test_the_blank_application_form_is_the_same_both_ways() -> None:
+    """The box walk (fast) and WeasyPrint's anchors (stock) find the same rectangles; same blank PDF."""
+    fast, stock = APPLICATION._blank_form_with(True), APPLICATION._blank_form_with(False)
+    assert fast.pdf == stock.pdf
+    assert fast.fields == stock.fields and len(fast.fields) > 100
+    assert fast.slots == stock.slots
+
+
+@pytest.mark.parametrize("flatten", [False, True], ids=["editable", "flattened"])
+def test_fast_and_stock_applications_have_the_same_fields_and_pages(samples, flatten: bool) -> None:
+    """Every valid sample's application, fast path and stock WeasyPrint/pypdf: the same field names
+    and values, the same page texts; the fast one is what the service renders."""
+    for name, case in samples:
+        claimed = court_case(case)
+        values = map_case(claimed)
+        fast = APPLICATION.write_pdf(claimed, values, flatten=flatten, fast=True)
+        stock = APPLICATION.write_pdf(claimed, values, flatten=flatten, fast=False)
+        fast_fields, fast_texts = _fields_and_texts(fast)
+        stock_fields, stock_texts = _fields_and_texts(stock)
+        assert fast_fields == stock_fields, name
+        assert (len(fast_fields) > 100) is not flatten, name
+        assert fast_texts == stock_texts, name
+        assert fast == render_application(case, flatten=flatten).data, name
+        assert b"/ID" not in fast.rpartition(b"trailer")[2] and b"/CreationDate" not in fast, name
+
+
+def test_the_application_follows_the_version_guard(monkeypatch, tmp_path) -> None:
+    """On unverified versions the application's layout finds its boxes through anchors and its
+    pypdf layer uses public calls only; the result has the same fields."""
+    from formsvc.mahnantrag.form_font import BASE_FONT, field_font
+    from formsvc.render import acroform, form
+
+    html = ('<html><body><p id="other">x</p><span style="display:block;height:10px" data-field="a"></span>'
+            '<span style="display:inline-block;width:20px;height:5px" data-field="b" id="b"></span></body></html>')
+    fast = form.lay_out_form(html, base_dir=tmp_path, attributes=("data-field",), fast=True)
+    versions.fast_paths.cache_clear()
+    monkeypatch.setattr(versions, "installed_version", lambda library: "999.0")
+    monkeypatch.setattr(form, "_placements_from_boxes", lambda *args: pytest.fail("the box walk was used"))
+    try:
+        stock = form.lay_out_form(html, base_dir=tmp_path, attributes=("data-field",))
+        filler = acroform.FormFiller(stock.pdf, field_font(), base_font=BASE_FONT)
+        assert filler.fast is False
+    finally:
+        versions.fast_paths.cache_clear()
+    assert stock.boxes == fast.boxes and set(stock.boxes["data-field"]) == {"a", "b"}
+    assert stock.pdf == fast.pdf
+    with pytest.raises(ValueError, match="#id"):
+        form.lay_out_form("<style>#other { color: red }</style>" + html, base_dir=tmp_path,
+                          attributes=("data-field",), fast=False)

@@ -4,7 +4,7 @@
 idempotent: it compiles every ``messages.po`` to ``messages.mo`` when the
 ``.mo`` is missing or older, and writes the letter fonts — Noto Sans (Debian
 ``fonts-noto-core``; DejaVu Sans from ``fonts-dejavu-core`` as fallback)
-reduced with fontTools' subsetter to the Latin ranges the eight letter
+reduced by the one font subsetter (:mod:`formsvc.render.fonts`) to the Latin ranges the eight letter
 languages need (German, English, French, Italian, Spanish, Dutch, Polish
 ł ś ż ą ę, Turkish ğ ş ı İ) — into ``Settings.cache_dir`` (``FORMSVC_CACHE_DIR``;
 its default is written in :mod:`formsvc.config`). Without settings the
@@ -15,11 +15,10 @@ ever downloaded.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from ..config import Settings, environment_settings
+from ..render import fonts
 from .i18n import compile_po, locale_dir
 
 #: Bump when the subset specification changes (invalidates cached fonts).
@@ -37,6 +36,10 @@ UNICODE_RANGES = (
     (0x2116, 0x2116),  # numero sign
     (0x2212, 0x2212),  # minus sign
 )
+#: What the letter fonts keep (cut by the one subsetter, :mod:`formsvc.render.fonts`).
+SUBSET = fonts.SubsetSpec(ranges=UNICODE_RANGES,
+                          layout_features=("kern", "liga", "clig", "calt", "ccmp", "locl", "mark", "mkmk"),
+                          drop_tables=("DSIG",), loader="subsetter")
 #: style -> candidate source files, first existing wins.
 SOURCES = {
     "regular": ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
@@ -52,42 +55,15 @@ def cache_dir(settings: Settings | None = None) -> Path:
 
 
 def source_font(style: str) -> Path:
-    """The installed font a letter style is made from."""
-    for candidate in SOURCES[style]:
-        if Path(candidate).is_file():
-            return Path(candidate)
-    raise FileNotFoundError(
-        f"no font for the letters' {style} style: install the Debian package fonts-noto-core "
-        f"(or fonts-dejavu-core); looked for {', '.join(SOURCES[style])}")
-
-
-def _unicodes() -> list[int]:
-    return [cp for low, high in UNICODE_RANGES for cp in range(low, high + 1)]
+    """The installed font a letter style is made from (:class:`~formsvc.errors.FontNotFound`
+    when none is)."""
+    return fonts.find_font(SOURCES[style], purpose=f"the letters' {style} style",
+                           packages="fonts-noto-core (or fonts-dejavu-core)")
 
 
 def subset_font(source: Path, target: Path) -> None:
     """Write a reduced copy of ``source`` with only :data:`UNICODE_RANGES` (atomic replace)."""
-    from fontTools import subset
-
-    options = subset.Options()
-    options.layout_features = ["kern", "liga", "clig", "calt", "ccmp", "locl", "mark", "mkmk"]
-    options.hinting = False
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.drop_tables += ["DSIG"]
-    font = subset.load_font(str(source), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=_unicodes())
-    subsetter.subset(font)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as handle:
-        tmp = Path(handle.name)
-    try:
-        subset.save_font(font, str(tmp), options)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    fonts.write_font(fonts.subset(source, SUBSET), target)
 
 
 def font_path(style: str, settings: Settings | None = None) -> Path:

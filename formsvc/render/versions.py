@@ -1,10 +1,16 @@
 """The version guard: the fast paths run only on the WeasyPrint and pypdf versions they were verified on.
 
-The fast paths of :mod:`formsvc.render` reach into the libraries' internals
-(WeasyPrint's ``HTML`` and ``Document`` internals, live ``ComputedStyle``
-objects, the page box tree, the shape of the PDFs pydyf writes; pypdf's reader
-caches). Each was verified against one version, listed in :data:`VERIFIED`
-and pinned in ``pyproject.toml``. On any other installed version
+The fast paths of :mod:`formsvc.render` reach into the libraries' internals:
+
+- letters and batches: WeasyPrint's ``HTML`` and ``Document`` internals, live
+  ``ComputedStyle`` objects, the page box tree, the shape of the PDFs pydyf
+  writes; pypdf's reader caches;
+- the application: WeasyPrint's page box tree (:mod:`.form`, where the form's
+  boxes are); pypdf's raw stream data, info dictionary and ``/ID``
+  (:mod:`.acroform`).
+
+Each was verified against one version, listed in :data:`VERIFIED` and pinned
+in ``pyproject.toml``. On any other installed version
 :func:`fast_paths` answers ``False`` and logs once that the stock path is used
 instead: slower, never wrong. Verify a new version with
 ``tests/test_render_fast_paths.py`` (and the letter benchmark) before adding it.

@@ -1,4 +1,4 @@
-"""The letters' WeasyPrint: documents from template output, fast or stock, and the one URL fetcher.
+"""The letters' WeasyPrint: documents from template output, fast or stock.
 
 :class:`LetterEngine` holds what is built once per renderer (font
 configuration, parsed stylesheet, fetcher, style memo) and lays out documents
@@ -14,55 +14,26 @@ in one of two ways:
   letter laid out a second time without the page number.
 
 Both give the same pages (``tests/test_render_fast_paths.py`` compares them for
-every valid sample). The fetcher serves only the fonts it is given and
-``data:`` URIs of the allowed image types; everything else (``http:``,
-``file:`` ...) is refused, so case text can never make WeasyPrint read the
-network or the file system.
+every valid sample). The URL fetcher is the one of :mod:`.fetcher`, with the
+letters' policy: only the fonts it is given and ``data:`` URIs of the allowed
+image types; everything else (``http:``, ``file:`` ...) is refused, so case
+text can never make WeasyPrint read the network or the file system.
 """
 from __future__ import annotations
 
-import base64
 import logging
-import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .fetcher import LETTER_DATA_TYPES, letter_policy, restricted_fetcher
 from .style_memo import StyleMemo
 from .versions import fast_paths
 
 # WeasyPrint reports refused fetches as warnings; they are expected for hostile input.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-ALLOWED_DATA_TYPES = ("image/svg+xml", "image/png")
+ALLOWED_DATA_TYPES = LETTER_DATA_TYPES
 BLANK_PAGE = '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>-</title></head><body/></html>'
-
-
-def restricted_fetcher(files: dict[str, bytes], *, scheme: str,
-                       data_types: tuple[str, ...] = ALLOWED_DATA_TYPES) -> Any:
-    """A WeasyPrint URL fetcher that serves ``files`` (URL -> bytes, under ``scheme``) and ``data:``
-    URIs of ``data_types``, and refuses everything else."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    protocol = scheme.rstrip(":")
-
-    class RestrictedFetcher(URLFetcher):
-        """Serve the given files and embedded data images; refuse everything else."""
-
-        def __init__(self) -> None:
-            super().__init__(allowed_protocols=(protocol, "data"), fail_on_errors=False)
-            self.files = files
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith(scheme) and url in self.files:
-                return URLFetcherResponse(url, self.files[url], {"Content-Type": "font/ttf"})
-            if url.startswith("data:"):
-                header, _, payload = url[5:].partition(",")
-                mime = header.split(";")[0]
-                if mime in data_types and header.endswith(";base64"):
-                    return URLFetcherResponse(url, base64.b64decode(payload), {"Content-Type": mime})
-            raise ValueError(f"resource refused by the renderer: {urllib.parse.quote(url[:60])}")
-
-    return RestrictedFetcher()
 
 
 def _fast_html_class(ua_stylesheet: Any, memo: StyleMemo, parse: Callable[[str], Any]) -> type:
@@ -116,7 +87,7 @@ class LetterEngine:
 
         self.fast = fast_paths("weasyprint") if fast is None else fast
         self.base_url = f"{scheme}/"
-        self.fetcher = restricted_fetcher(files, scheme=scheme)
+        self.fetcher = restricted_fetcher(letter_policy(files, scheme=scheme))
         self.font_config = FontConfiguration()
         self.stylesheet = CSS(string=stylesheet, base_url=self.base_url, url_fetcher=self.fetcher,
                               font_config=self.font_config)
