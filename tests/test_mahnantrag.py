@@ -428,3 +428,16 @@ def test_longest_values_stay_inside_their_boxes(example_case):
         assert cut >= 2, f"flatten={flatten}: both cities (narrower boxes than the streets) end in \"…\""
     editable = PdfReader(io.BytesIO(render(case).data)).get_fields()
     assert any(str(f.get("/V")) == case["creditor"]["address"]["city"].strip() for f in editable.values())
+
+
+def test_two_processes_render_identical_bytes(tmp_path: Path) -> None:
+    """The same case rendered in two fresh processes (two gunicorn workers) gives the same PDF bytes."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from pathlib import Path; from formsvc.case import loads; "
+              "from formsvc.mahnantrag import render; "
+              "sys.stdout.buffer.write(render(loads(Path(sys.argv[1]).read_bytes())).data)")
+    outputs = [subprocess.run([sys.executable, "-c", script, str(EXAMPLE)], capture_output=True, check=True,
+                              timeout=120).stdout for _ in range(2)]
+    assert outputs[0][:5] == b"%PDF-" and outputs[0] == outputs[1]

@@ -22,7 +22,7 @@ FONT_CANDIDATES = (
 #: Unicode blocks kept: Basic Latin … Cyrillic Supplement, Latin Extended Additional, punctuation, currency, letterlike.
 KEPT_RANGES = ((0x20, 0x52F), (0x1E00, 0x1EFF), (0x2000, 0x20CF), (0x2100, 0x214F))
 #: What the field font keeps (no layout features: the appearance streams place glyphs one by one).
-SUBSET = SubsetSpec(ranges=KEPT_RANGES, drop_tables=("FFTM",), loader="ttfont")
+SUBSET = SubsetSpec(ranges=KEPT_RANGES, drop_tables=("FFTM",), loader="subsetter")
 BASE_FONT = "FormsvcFieldSans"
 
 
