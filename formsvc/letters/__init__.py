@@ -138,5 +138,5 @@ def _prepare(case: Any, options: LetterOptions,
     report = ensure_valid(case, "letter", settings=settings)
     result = statement(case, letter_date=options.letter_date, level=options.level, fee=options.fee,
                        flat_fee=options.flat_fee)
-    context = model.build(case, options, result, payment(case, result.total))
+    context = model.build(case, options, result, payment(case, result.total), settings=settings)
     return context, (*report.warnings, *_interest_warnings(result), *_charge_warnings(result)), result
