@@ -11,20 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from babel import Locale
-
 from .. import case as c
-from . import i18n
+from . import i18n, sender
+from .addresses import address_lines
 from .addressee import Addressee, addressee
 from .amounts import Statement
 from .fitting import footer_fit, head_name_pt, info_pt, recipient_font_pt
 from .fitting import return_line as fit_return_line
-from . import sender
 from .options import LetterOptions
 from .payment import Payment
-
-GERMAN = Locale.parse("de_DE")
-
 
 @dataclass(frozen=True)
 class LetterContext:
@@ -35,30 +30,6 @@ class LetterContext:
     def as_dict(self) -> dict[str, Any]:
         """The variables for ``template.render``."""
         return dict(self.values)
-
-
-def country_line(address: Any, home: str = "DE") -> str:
-    """The destination country in capitals (German name) when it is abroad, else ``""``."""
-    iso = c.country(address)
-    if iso == home:
-        return ""
-    return GERMAN.territories.get(iso, iso).upper()
-
-
-def address_lines(address: Any, *, with_extra: bool = True) -> list[str]:
-    """Street, extra line, postal code and city, and the country when abroad."""
-    lines = []
-    if with_extra and c.get(address, "extra"):
-        lines.append(str(address["extra"]))
-    if c.get(address, "street"):
-        lines.append(str(address["street"]))
-    town = " ".join(str(p) for p in (c.get(address, "postal_code"), c.get(address, "city")) if p)
-    if town:
-        lines.append(town)
-    abroad = country_line(address)
-    if abroad:
-        lines.append(abroad)
-    return lines
 
 
 def _person_name(party: dict[str, Any]) -> str:

@@ -31,6 +31,7 @@ from ..config import Settings
 from ..validation.interest_cost_rules import vat_on_costs
 from ..validation.letter_rules import attorney_kind, letter_sender
 from . import i18n
+from .addresses import address_lines, country_line
 from .amounts import Statement
 
 #: The supervisory authority of registered collection agencies since 2025-01-01: the Bundesamt für Justiz
@@ -69,8 +70,6 @@ def writer(case: dict[str, Any]) -> dict[str, Any]:
 
 def one_line(address: Any) -> str:
     """Street, postal code and city (and the country abroad) on one line."""
-    from .model import address_lines  # model imports this module
-
     return ", ".join(address_lines(address, with_extra=False))
 
 
@@ -107,8 +106,6 @@ def assignment_notice(case: dict[str, Any], language: str) -> dict[str, Any] | N
     day = c.date(c.get(assignment, "date"))
     if not isinstance(previous, dict) or not previous.get("name") or day is None:
         return None
-    from .model import country_line
-
     town = " ".join(str(p) for p in (previous.get("postal_code"), previous.get("city")) if p)
     place = ", ".join(p for p in (town, country_line(previous)) if p)
     return {"previous": ", ".join(p for p in (str(previous["name"]), place) if p),
