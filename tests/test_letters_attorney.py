@@ -5,6 +5,7 @@ an assignment is notified in any letter, and ``letter_sender_incomplete`` refuse
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
@@ -296,3 +297,17 @@ def test_a_creditor_written_letter_needs_nothing_of_the_attorney() -> None:
     case["attorney"]["kind"] = 3
     del case["attorney"]["register"]
     assert "letter_sender_incomplete" not in {code for code, _ in validate(case, "letter").codes()}
+
+
+def test_http_renders_the_agency_letter_and_refuses_an_incomplete_sender(client) -> None:
+    """POST /v1/render/letter: sample 17 is a clean 200 PDF from the agency; the invalid sample (agency
+    without register entry) is a 422 naming ``letter_sender_incomplete`` at ``/attorney/register``."""
+    response = client.post("/v1/render/letter", data=AGENCY_SAMPLE.read_bytes(), content_type="application/json")
+    assert response.status_code == 200
+    assert json.loads(response.headers["Formsvc-Warnings"]) == []
+    assert region_text(response.data, "letterhead").startswith(AGENCY)
+    invalid = SAMPLES / "invalid" / "letter_sender_incomplete.json"
+    response = client.post("/v1/render/letter", data=invalid.read_bytes(), content_type="application/json")
+    assert response.status_code == 422
+    errors = [(e["code"], e["path"]) for e in response.get_json()["errors"]]
+    assert errors == [("letter_sender_incomplete", "/attorney/register")]
