@@ -4,9 +4,11 @@ the attorney's, the letter says for whom it writes, a consumer gets the § 13a R
 an assignment is notified in any letter, and ``letter_sender_incomplete`` refuses what cannot be written."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import pypdfium2
@@ -15,7 +17,7 @@ from pyzbar.pyzbar import decode as zbar_decode
 
 from formsvc.errors import CaseRejected
 from formsvc.letters import options_from, render_letter
-from formsvc.letters.i18n import translations
+from formsvc.letters.i18n import date, money, number, translations
 from formsvc.letters.options import LANGUAGES
 from formsvc.letters.sender import SUPERVISORY_AUTHORITY
 from formsvc.validation import validate
@@ -123,6 +125,13 @@ def test_agency_letter_is_the_agencys_in_every_language(language: str) -> None:
     assert t(language, INFO_RDG) in text and t(language, INFO_BRAO) not in text
     assert SUPERVISORY_AUTHORITY in text
     assert t(language, COLLECTION_BASIS) in text and t(language, NO_VAT) in text
+    # § 13a Abs. 1 Nr. 3: the interest calculation with principal, rate and each period
+    rate = t(language, "%(points)s percentage points above the base rate", points="5")
+    assert t(language, "Interest on %(document)s: %(rate)s on %(principal)s", document="JA-2025-0081234",
+             rate=rate, principal=normalise(money(Decimal("612.40"), language))) in text
+    for start, end in ((dt.date(2025, 8, 20), dt.date(2025, 12, 31)), (dt.date(2026, 1, 1), dt.date(2026, 1, 12))):
+        assert t(language, "%(rate)s %% p.a. from %(start)s to %(end)s", rate=number(Decimal("6.27"), language),
+                 start=date(start, language), end=date(end, language)) in text
     assert AGENCY_IBAN in text and CREDITOR_IBAN not in text
     assert t(language, "Yours sincerely") + f" {AGENCY}" in text
 
