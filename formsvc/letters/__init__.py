@@ -9,7 +9,9 @@ Public API (the batch printer and the HTTP/CLI layers use exactly these):
     Europe/Berlin), ``deadline_days`` (1–90, default 14), ``fee`` (Decimal,
     this letter's dunning fee), ``flat_fee`` (claim 40 EUR § 288 Abs. 5 BGB
     from a non-consumer, level ≥ 2), ``pdf_variant`` (``None`` or
-    "pdf/a-3b"). The letter goes to the case's first debtor.
+    "pdf/a-3b"). The letter goes to the case's first debtor. Who writes is the
+    case's ``letter.sender`` ("creditor", or "attorney": the lawyer or collection
+    agency on the creditor's behalf, :mod:`.sender`).
     Invalid values raise :class:`~formsvc.errors.BadParameter`.
 
 ``options_from(case, query_overrides) -> LetterOptions``
@@ -138,5 +140,5 @@ def _prepare(case: Any, options: LetterOptions,
     report = ensure_valid(case, "letter", settings=settings)
     result = statement(case, letter_date=options.letter_date, level=options.level, fee=options.fee,
                        flat_fee=options.flat_fee)
-    context = model.build(case, options, result, payment(case, result.total))
+    context = model.build(case, options, result, payment(case, result.total), settings=settings)
     return context, (*report.warnings, *_interest_warnings(result), *_charge_warnings(result)), result

@@ -11,19 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from babel import Locale
-
 from .. import case as c
-from . import i18n
+from . import i18n, sender
+from .addresses import address_lines
 from .addressee import Addressee, addressee
 from .amounts import Statement
 from .fitting import footer_fit, head_name_pt, info_pt, recipient_font_pt
 from .fitting import return_line as fit_return_line
 from .options import LetterOptions
 from .payment import Payment
-
-GERMAN = Locale.parse("de_DE")
-
 
 @dataclass(frozen=True)
 class LetterContext:
@@ -34,30 +30,6 @@ class LetterContext:
     def as_dict(self) -> dict[str, Any]:
         """The variables for ``template.render``."""
         return dict(self.values)
-
-
-def country_line(address: Any, home: str = "DE") -> str:
-    """The destination country in capitals (German name) when it is abroad, else ``""``."""
-    iso = c.country(address)
-    if iso == home:
-        return ""
-    return GERMAN.territories.get(iso, iso).upper()
-
-
-def address_lines(address: Any, *, with_extra: bool = True) -> list[str]:
-    """Street, extra line, postal code and city, and the country when abroad."""
-    lines = []
-    if with_extra and c.get(address, "extra"):
-        lines.append(str(address["extra"]))
-    if c.get(address, "street"):
-        lines.append(str(address["street"]))
-    town = " ".join(str(p) for p in (c.get(address, "postal_code"), c.get(address, "city")) if p)
-    if town:
-        lines.append(town)
-    abroad = country_line(address)
-    if abroad:
-        lines.append(abroad)
-    return lines
 
 
 def _person_name(party: dict[str, Any]) -> str:
@@ -94,9 +66,10 @@ def salutation(party: dict[str, Any]) -> dict[str, Any]:
             "last_name": str(party.get("last_name") or ""), "full_name": c.party_name(party)}
 
 
-def creditor(case: dict[str, Any]) -> dict[str, Any]:
-    """Letterhead, return line, footer and signature data of the creditor (as given)."""
-    party = case.get("creditor") or {}
+def letterhead(case: dict[str, Any]) -> dict[str, Any]:
+    """Letterhead, return line, footer and signature data of whoever writes (as given): the creditor, or
+    its attorney when ``letter.sender`` is ``"attorney"`` (:func:`.sender.writer`)."""
+    party = sender.writer(case)
     name = c.party_name(party)
     lines = address_lines(party.get("address"), with_extra=False)
     return_line, return_pt = fit_return_line(name, lines)
@@ -156,21 +129,25 @@ def amounts(statement: Statement, language: str) -> dict[str, Any]:
 
 
 def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
-          pay: Payment | None) -> LetterContext:
-    """Everything the template prints for this case and these options."""
+          pay: Payment | None, *, settings: Any = None) -> LetterContext:
+    """Everything the template prints for this case and these options (``settings``: where the
+    catalogue comes from, for the ground of each claim in the § 13a RDG block)."""
     language = options.language
     to = addressee(case, 0, options.letter_date)  # the letter goes to the first debtor (or its representative)
     invoices = ", ".join(str(cl.get("document_no")) for cl in case.get("claims") or []
                          if isinstance(cl, dict) and cl.get("document_no"))
     court = str(c.get(case, "courts", "dunning", "name") or "")
-    head = creditor(case)
+    head = letterhead(case)
     reference = str(case.get("reference") or case.get("case_id") or "")
     date = i18n.date(options.letter_date, language)
     created = dt.datetime.combine(options.letter_date, dt.time(8, 0), tzinfo=c.BERLIN).isoformat()
     return LetterContext({
         "html_lang": language,
         "created": created,
-        "creditor": head,
+        "sender": head,
+        "principal": sender.principal(case),
+        "assignment": sender.assignment_notice(case, language),
+        "disclosure": sender.disclosure(case, statement, language, settings=settings),
         "recipient": recipient(to),
         "salutation": salutation(to.party),
         "letter": {

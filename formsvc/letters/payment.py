@@ -1,4 +1,4 @@
-"""How the debtor pays: the creditor's account, the payment reference and the GiroCode.
+"""How the debtor pays: the account to pay to, the payment reference and the GiroCode.
 
 The GiroCode is an EPC QR code (EPC069-12, version 002, UTF-8, error level
 M) encoded with segno; it carries exactly the account, the total and the
@@ -6,8 +6,9 @@ reference printed on the letter. The payload is built here field by field
 (the same lines ``segno.helpers.make_epc_qr`` writes) so the QR mask can be
 fixed: segno's automatic mask search costs ~20 ms per letter, and every mask
 is valid for scanners. The code is embedded as a small PNG data URI (Pillow;
-WeasyPrint draws it with interpolation off, so it stays sharp). Without a
-creditor ``bank_account`` there is no payment block and no code; with nothing
+WeasyPrint draws it with interpolation off, so it stays sharp). The account is
+the creditor's ``bank_account``, or the attorney's when it writes the letter
+(:func:`.sender.payee`). Without an account there is no payment block and no code; with nothing
 due there is no code either.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 import segno
 
-from .. import case as c
+from .sender import payee
 
 MAX_REFERENCE = 140  # EPC069-12: unstructured remittance information
 MAX_NAME = 70  # EPC069-12: beneficiary name
@@ -87,13 +88,15 @@ def qr_png_data_uri(payload: str, *, scale: int = 1, border: int = 4) -> str:
 
 
 def payment(case: dict[str, Any], total: Decimal) -> Payment | None:
-    """The payment block, or ``None`` when the creditor gave no bank account."""
-    account = c.get(case, "creditor", "bank_account")
-    if not isinstance(account, dict) or not account.get("iban"):
+    """The payment block, or ``None`` when there is no account to pay to: the attorney's when it writes the
+    letter and has an IBAN account, else the creditor's (:func:`.sender.payee`)."""
+    found = payee(case)
+    if found is None:
         return None
+    account, holder = found
     iban = str(account["iban"]).replace(" ", "").upper()
     bic = str(account.get("bic") or "").replace(" ", "").upper()
-    holder = str(account.get("holder") or c.party_name(case.get("creditor"))).strip()
+    holder = holder.strip()
     text = reference(case)
     uri = ""
     if Decimal("0.01") <= total <= MAX_AMOUNT:

@@ -63,6 +63,20 @@ def css_counters(text: str) -> Markup:
     return Markup(" ".join(parts) or '""')
 
 
+FIRST_LETTER = re.compile(r"^((?:\s|<[^>]*>)*)(\w)")
+
+
+def upper_first(text: str, enabled: bool = True) -> Markup:
+    """``text`` (template output, already escaped) with its first letter outside tags in upper case, when
+    ``enabled``. A German letter goes on in lower case after the salutation's comma; when a paragraph is put
+    before the usual first one (the attorney's "in Vollmacht und im Auftrag …"), that one starts a new
+    sentence and is capitalised here."""
+    markup = Markup(text)
+    if not enabled:
+        return markup
+    return Markup(FIRST_LETTER.sub(lambda m: m.group(1) + m.group(2).upper(), str(markup), count=1))
+
+
 def parse_xhtml(source: str) -> Any:
     """The template's output as an element tree: expat for the well-formed XHTML the template writes
     (~20x faster than an HTML5 parser), the HTML5 parser when expat refuses it (e.g. a control
@@ -110,6 +124,7 @@ class LetterRenderer:
                                      undefined=jinja2.StrictUndefined, auto_reload=False)
             env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
             env.filters["css_counters"] = css_counters
+            env.filters["upper_first"] = upper_first
             env.get_template(TEMPLATE)
             self.environments[language] = env
         return env

@@ -34,7 +34,7 @@ def validate(
         raise BadParameter(f"unknown validation profile {profile!r}: use one of {', '.join(PROFILES)}")
     # late: keeps the package import light; importing the rule modules registers their rules
     from . import (claim_rules, court_rules, dunning_court, dunning_rules, filing_rules,  # noqa: F401
-                   interest_cost_rules, party_rules, rules, schema, text_rules, trial_court)
+                   interest_cost_rules, letter_rules, party_rules, rules, schema, text_rules, trial_court)
     from ..eda import checks as _eda_checks  # noqa: F401  (layout-driven eda rules, registered last)
 
     report = Report()

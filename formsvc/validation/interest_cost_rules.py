@@ -284,6 +284,15 @@ def fixed_rate_implausible(case: dict[str, Any], ctx: Context) -> Iterator[Findi
 
 # --- costs ------------------------------------------------------------------------------------------
 
+def vat_on_costs(case: Any) -> bool:
+    """True when VAT on collection and lawyer's costs is part of the creditor's damage, so the costs are
+    claimed with VAT: the creditor cannot deduct it as input tax, because it is a consumer or because the
+    case says so (``attorney.no_input_tax_deduction``, the form's "nicht zum Vorsteuerabzug berechtigt").
+    The cap of ``collection_costs_above_cap`` and the VAT statement of a letter (§ 13a Abs. 1 Nr. 6 RDG)
+    both ask this."""
+    return c.is_consumer(c.get(case, "creditor")) or c.get(case, "attorney", "no_input_tax_deduction") is True
+
+
 @rule("collection_and_lawyer_costs")
 def collection_and_lawyer_costs(case: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Collection agency and lawyer both charged for the pre-court work: refundable only as if a lawyer alone had been instructed (§ 13f RDG)."""
@@ -302,7 +311,7 @@ def collection_costs_above_cap(case: dict[str, Any], ctx: Context) -> Iterator[F
         return
     t = cost_tables()
     day = ctx.application_date(case)
-    with_vat = c.is_consumer(case.get("creditor")) or c.get(case, "attorney", "no_input_tax_deduction") is True
+    with_vat = vat_on_costs(case)
     cap = t.collection_cap(value, day, with_vat=with_vat)
     if claimed > cap:
         rate = t.fee_rate(day)
