@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CASE_BYTES": 256 * 1024,
     "MAX_BATCH_BYTES": 64 * 1024 * 1024,
     "RENDER_TIMEOUT": 60,
+    "READ_TIMEOUT": 5.0,  # seconds a client has to send its request line and headers (and to start a body)
+    "READ_MIN_RATE": 64 * 1024,  # bytes/s a body must keep arriving at; each such second extends the deadline
     "WORKERS": 0,  # 0: one per CPU core
     "LOG_LEVEL": "INFO",
 }
@@ -46,6 +48,8 @@ class Settings:
     max_case_bytes: int
     max_batch_bytes: int
     render_timeout: int
+    read_timeout: float
+    read_min_rate: int
     workers: int
     log_level: str
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -72,6 +76,8 @@ class Settings:
                 max_case_bytes=int(merged["MAX_CASE_BYTES"]),
                 max_batch_bytes=int(merged["MAX_BATCH_BYTES"]),
                 render_timeout=int(merged["RENDER_TIMEOUT"]),
+                read_timeout=float(merged["READ_TIMEOUT"]),
+                read_min_rate=int(merged["READ_MIN_RATE"]),
                 workers=int(merged["WORKERS"]) or (os.cpu_count() or 1),
                 log_level=str(merged["LOG_LEVEL"]).upper(),
                 extra={k: v for k, v in config.items() if k not in DEFAULTS},
@@ -88,6 +94,10 @@ class Settings:
                                      "000 marks previews)")
         if not (self.eda_prefix.isalnum() and self.eda_prefix.isascii() and 1 <= len(self.eda_prefix) <= 8):
             raise ConfigurationError("FORMSVC_EDA_PREFIX must be 1-8 ASCII letters or digits, e.g. ABC")
+        if not 0 < self.read_timeout <= 3600:
+            raise ConfigurationError("FORMSVC_READ_TIMEOUT must be a number of seconds above 0 (at most 3600), e.g. 5")
+        if self.read_min_rate < 1:
+            raise ConfigurationError("FORMSVC_READ_MIN_RATE must be a whole number of bytes per second above 0")
         if self.catalog_path is not None and not self.catalog_path.is_file():
             raise ConfigurationError(f"FORMSVC_CATALOG_PATH: no file at {self.catalog_path}")
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from .worker import CONNECTIONS
+
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any]) -> None:
@@ -26,14 +28,14 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": max(1, workers),
-        "worker_class": "gthread",
-        "threads": 1,  # rendering is CPU-bound: one request at a time per process, no GIL contention
-        # A worker takes a connection only when it is idle and closes it after the answer, so
-        # waiting requests queue in the kernel's accept queue, first come first served, instead
-        # of sticking to one busy worker (keep-alive) or queueing inside it. The gthread main
-        # loop keeps reporting to the arbiter while a long batch renders, which a sync worker
-        # would not.
-        "worker_connections": 1,
+        # formsvc.worker: each connection is read whole on its own thread, under a deadline
+        # (FORMSVC_READ_TIMEOUT, FORMSVC_READ_MIN_RATE), before it may take the process's one
+        # render slot, so stalled clients hold a reader thread for a few seconds, never the
+        # slot; a process accepts only while it has nothing read whole, so waiting requests
+        # queue in the kernel's accept queue, first come first served across processes.
+        "worker_class": "formsvc.worker.ReadFirstWorker",
+        "threads": CONNECTIONS,
+        "worker_connections": CONNECTIONS,
         "keepalive": 0,
         "timeout": 120,
         "graceful_timeout": 10,
