@@ -24,11 +24,21 @@ from formsvc.errors import ConfigurationError
 from tests.conftest import SAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMSVC = Path(sys.executable).with_name("formsvc")
 SAMPLE = (SAMPLES / "valid" / "01_company_vs_consumer_craftsman_invoice.json").read_bytes()
 READ_TIMEOUT = 2.0
 #: How long past the read timeout a stalled connection may stay open (scheduling, the 408's linger).
 SLACK = 2.5
+
+def serve_argv(*args: str) -> list[str]:
+    """``formsvc serve`` of this checkout: its own ``[project.scripts]`` entry point, run by this
+    interpreter (the shared virtualenv's ``formsvc`` script may belong to another checkout)."""
+    import tomllib
+
+    target = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]["formsvc"]
+    module, _, func = target.partition(":")
+    code = (f"import sys; sys.argv[0] = 'formsvc'; from {module} import {func} as main; sys.exit(main())")
+    return [sys.executable, "-c", code, "serve", *args]
+
 
 #: The four stalls of the probe: headers then nothing; a body shorter than its Content-Length;
 #: a truncated chunked body; a big Content-Length with a tiny body (the EDA endpoint hung on it).
@@ -53,7 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORMSVC_")}
     env.update(FORMSVC_INSTANCE_PATH=str(tmp), FORMSVC_DATABASE_URL=f"sqlite:///{tmp / 's.sqlite3'}",
                FORMSVC_READ_TIMEOUT=str(READ_TIMEOUT), PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([str(FORMSVC), "serve", "--port", str(port), "--workers", "2"], env=env,
+    proc = subprocess.Popen(serve_argv("--port", str(port), "--workers", "2"), env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 90
     while True:
