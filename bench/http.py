@@ -1,15 +1,22 @@
 """HTTP under load: 32 concurrent clients on /v1/render/letter against `formsvc serve`.
 
 Target (quality.md): no error, p99 <= 1.5 s, RSS flat, for 60 s on loopback.
-The server runs as a real gunicorn process (``formsvc serve``); clients are
-threads with keep-alive connections. RSS is the sum over the server's
+The server runs as a real gunicorn process (``formsvc serve`` of this checkout);
+clients are threads with keep-alive connections. RSS is the sum over the server's
 processes, sampled after warm-up and at the end.
+
+Then the same load again while 50 stalled connections are held open (hardening
+issue, finding 5): the four stalls of the probe in turn, each one replaced by a new
+one as soon as the server closes it, so 50 are open all the time. Reported: the
+load's p50/p99/errors under the stall, and the latency of ``GET /healthz`` under
+the stall alone (target: within a second) and under stall and load together.
 """
 from __future__ import annotations
 
 import http.client
 import json
 import os
+import selectors
 import socket
 import statistics
 import subprocess
@@ -23,12 +30,35 @@ from .common import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 32
+STALLED = 50
+#: The probe's four stalls: headers then nothing; a body shorter than its Content-Length;
+#: a truncated chunked body; a big Content-Length with a tiny body.
+STALLS = (
+    b"POST /v1/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n",
+    b"POST /v1/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 100\r\n\r\n{\"case_id\": ",
+    b"POST /v1/render/letter HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n10\r\n{\"case_id\": \"x\"",
+    b"POST /v1/render/eda HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+    b"Content-Length: 262145\r\n\r\n{}",
+)
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _serve_argv(*args: str) -> list[str]:
+    """``formsvc serve`` of this checkout: its own ``[project.scripts]`` entry point, run by this
+    interpreter (the shared virtualenv's ``formsvc`` script may belong to another checkout)."""
+    import tomllib
+
+    target = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]["formsvc"]
+    module, _, func = target.partition(":")
+    code = (f"import sys; sys.argv[0] = 'formsvc'; from {module} import {func} as main; sys.exit(main())")
+    return [sys.executable, "-c", code, "serve", *args]
 
 
 def _tree_rss_mb(pid: int) -> float:
@@ -76,6 +106,77 @@ def _client(port: int, body: bytes, stop: float, latencies: list[float], errors:
     conn.close()
 
 
+def _hold_stalls(port: int, stop: threading.Event, opened: list[int]) -> None:
+    """Keep ``STALLED`` stalled connections open until ``stop``: each one the server closes is replaced."""
+    selector = selectors.DefaultSelector()
+    count = 0
+
+    def open_one() -> bool:
+        nonlocal count
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            sock.sendall(STALLS[count % len(STALLS)])
+        except OSError:
+            return False
+        count += 1
+        sock.setblocking(False)
+        selector.register(sock, selectors.EVENT_READ)
+        return True
+
+    for _ in range(STALLED):
+        open_one()
+    while not stop.is_set():
+        for key, _ in selector.select(timeout=0.2):
+            selector.unregister(key.fileobj)
+            key.fileobj.close()  # answered (408) or closed by the server
+            open_one()
+        while len(selector.get_map()) < STALLED and not stop.is_set():
+            if not open_one():
+                break
+    for key in list(selector.get_map().values()):
+        key.fileobj.close()
+    selector.close()
+    opened.append(count)
+
+
+def _probe_healthz(port: int, stop: float, latencies: list[float], errors: list[str]) -> None:
+    """``GET /healthz`` on a new connection every 0.25 s until ``stop``."""
+    while time.monotonic() < stop:
+        start = time.perf_counter()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            if response.status != 200:
+                errors.append(f"status {response.status}")
+            latencies.append(time.perf_counter() - start)
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(type(exc).__name__)
+        time.sleep(0.25)
+
+
+def _load(port: int, body: bytes, duration: float) -> tuple[list[float], list[str], float, float]:
+    """``CLIENTS`` clients for ``duration`` seconds: sorted latencies, errors, wall time, client CPU seconds."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop = time.monotonic() + duration
+    threads = [threading.Thread(target=_client, args=(port, body, stop, latencies, errors))
+               for _ in range(CLIENTS)]
+    began, client_cpu = time.monotonic(), time.process_time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return latencies, errors, time.monotonic() - began, time.process_time() - client_cpu
+
+
+def _p99(latencies: list[float]) -> float:
+    return latencies[max(0, int(len(latencies) * 0.99) - 1)] if latencies else float("inf")
+
+
 def run(quick: bool = False) -> list[Result]:
     """Start the service, load it with 32 clients, report p50/p99, errors and RSS growth."""
     duration = 10 if quick else 60
@@ -83,8 +184,8 @@ def run(quick: bool = False) -> list[Result]:
     workdir = tempfile.mkdtemp(prefix="formsvc-bench-http-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORMSVC_")}
     env["FORMSVC_DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    formsvc = Path(sys.executable).with_name("formsvc")
-    server = subprocess.Popen([str(formsvc), "serve", "--port", str(port)], env=env,
+    env["PYTHONPATH"] = str(ROOT)  # measure this checkout, whichever one the virtualenv installed
+    server = subprocess.Popen(_serve_argv("--port", str(port)), env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     body = _case_body()
     try:
@@ -110,24 +211,29 @@ def run(quick: bool = False) -> list[Result]:
         for t in threads:
             t.join()
         rss_start = _tree_rss_mb(server.pid)
-        latencies: list[float] = []
-        errors: list[str] = []
-        stop = time.monotonic() + duration
-        threads = [threading.Thread(target=_client, args=(port, body, stop, latencies, errors))
-                   for _ in range(CLIENTS)]
-        began, client_cpu = time.monotonic(), time.process_time()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.monotonic() - began
-        client_cpu = time.process_time() - client_cpu
+        latencies, errors, wall, client_cpu = _load(port, body, duration)
         rss_end = _tree_rss_mb(server.pid)
+        # the same load with 50 stalled connections held open all the time
+        stop_stalls, opened = threading.Event(), []
+        holder = threading.Thread(target=_hold_stalls, args=(port, stop_stalls, opened))
+        holder.start()
+        time.sleep(1.0)
+        idle_health: list[float] = []
+        idle_health_errors: list[str] = []
+        _probe_healthz(port, time.monotonic() + 5, idle_health, idle_health_errors)
+        load_health: list[float] = []
+        load_health_errors: list[str] = []
+        prober = threading.Thread(target=_probe_healthz,
+                                  args=(port, time.monotonic() + duration, load_health, load_health_errors))
+        prober.start()
+        stalled, stalled_errors, stalled_wall, _ = _load(port, body, duration)
+        prober.join()
+        stop_stalls.set()
+        holder.join()
     finally:
         server.terminate()
         server.wait(timeout=30)
-    latencies.sort()
-    p99 = latencies[int(len(latencies) * 0.99) - 1] if latencies else float("inf")
+    p99 = _p99(latencies)
     p50 = statistics.median(latencies) if latencies else float("inf")
     growth = (rss_end - rss_start) / rss_start * 100 if rss_start else 0.0
     details = {"requests": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
@@ -135,10 +241,33 @@ def run(quick: bool = False) -> list[Result]:
                "rss_end_mb": round(rss_end, 1),
                # the load generator runs on the same two cores: its share is taken from the server
                "client_cpu_cores": round(client_cpu / wall, 2) if wall else 0.0}
+    stalled_p99 = _p99(stalled)
+    stalled_details = {
+        "requests": len(stalled), "errors": len(stalled_errors), "error_kinds": sorted(set(stalled_errors))[:5],
+        "seconds": round(stalled_wall, 1), "p50_s": round(statistics.median(stalled), 3) if stalled else None,
+        "req_per_s": round(len(stalled) / stalled_wall, 1) if stalled_wall else 0.0,
+        "stalled_open": STALLED, "stalled_connections_opened": opened[0] if opened else 0}
+    idle_max = max(idle_health) if idle_health else float("inf")
+    idle_details = {"probes": len(idle_health), "errors": len(idle_health_errors),
+                    "p50_ms": round(statistics.median(idle_health) * 1000, 1) if idle_health else None}
+    load_health.sort()
+    load_details = {"probes": len(load_health), "errors": len(load_health_errors),
+                    "max_ms": round(load_health[-1] * 1000, 1) if load_health else None}
+    load_health_p50 = statistics.median(load_health) if load_health else float("inf")
     print(json.dumps(details), file=sys.stderr)
+    print(json.dumps({"stalled": stalled_details, "healthz_stalled": idle_details,
+                      "healthz_stalled_and_load": load_details}), file=sys.stderr)
     return [
         Result("http: 32 clients, letter p99", p99 * 1000, "ms", "<= 1500 ms, no errors",
                p99 <= 1.5 and not errors, details),
         Result("http: requests/s", len(latencies) / wall if wall else 0.0, "req/s", "(informational)", True, {}),
         Result("http: RSS growth under load", growth, "%", "<= 20 % (flat)", growth <= 20, {}),
+        Result("http: 32 clients + 50 stalled, letter p99", stalled_p99 * 1000, "ms", "<= 1500 ms, no errors",
+               stalled_p99 <= 1.5 and not stalled_errors, stalled_details),
+        Result("http: 32 clients + 50 stalled, letter p50", stalled_details["p50_s"] * 1000 if stalled else 0.0,
+               "ms", "info", True, {}),
+        Result("http: /healthz with 50 stalled, max", idle_max * 1000, "ms", "<= 1000 ms, no errors",
+               idle_max <= 1.0 and not idle_health_errors, idle_details),
+        Result("http: /healthz with 50 stalled + 32 clients, p50", load_health_p50 * 1000, "ms",
+               "info (queues behind the renders)", not load_health_errors, load_details),
     ]
