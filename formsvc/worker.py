@@ -8,9 +8,9 @@ request is not: it waits on the client. This worker separates the two.
   — before the request may enter the app. Every read is bounded by one deadline:
   ``FORMSVC_READ_TIMEOUT`` seconds after accept, extended by one second for every
   ``FORMSVC_READ_MIN_RATE`` bytes received (headers must arrive within the timeout,
-  a body at no less than the minimum rate). A client that misses it is answered
-  ``408`` (or, if it sent nothing at all, the connection is closed) and never
-  reaches the app.
+  a body at no less than the minimum rate), and no pause between bytes may be longer
+  than the timeout. A client that misses it is answered ``408`` (or, if it sent
+  nothing at all, the connection is closed) and never reaches the app.
 * **Render slot.** One lock per process: a request that has been read whole waits for
   it, then runs through the app and its answer is written. Stalled readers never hold
   it.
@@ -25,7 +25,13 @@ The body is buffered up to the largest body limit (``FORMSVC_MAX_BATCH_BYTES`` +
 bytes); the app's own reader (``views.common.read_body``) then applies each endpoint's
 limit and framing checks to the buffered bytes, and a framing error met while
 buffering is raised again where the app reads. A body whose Content-Length is over
-the largest limit is not read at all: the app refuses it by its length.
+the largest limit is not read at all: the app refuses it by its length. The first
+``FORMSVC_MAX_CASE_BYTES`` of every body are buffered freely; beyond that a process
+holds at most :data:`BODY_BUDGET_BATCHES` largest bodies' worth at once, and a reader
+that cannot get its share within its read deadline is answered ``503`` (Retry-After).
+
+The main loop keeps reporting to the arbiter while a long batch renders (as the stock
+gthread worker does; a sync worker would be killed after ``timeout``).
 """
 from __future__ import annotations
 
@@ -51,8 +57,11 @@ CONNECTIONS = 64
 FRESH_GRACE = 0.1
 #: Seconds one write of an answer may take; a client that stops reading is dropped.
 WRITE_TIMEOUT = 60.0
-#: Largest single read while buffering a body.
+#: Largest single read while buffering a body (an eighth of the largest limit if that is less).
 READ_STEP = 1024 * 1024
+#: Bytes of bodies beyond the single-case limit one process buffers at once, in largest
+#: body limits: two whole batches (64 MiB each by default) at a time per process.
+BODY_BUDGET_BATCHES = 2
 
 
 class RequestTimeout(Exception):
@@ -63,11 +72,42 @@ class RequestTimeout(Exception):
         self.received = received
 
 
+class BodyBudgetExhausted(Exception):
+    """Other large bodies fill this process's buffer budget; the client may retry."""
+
+
+class ByteBudget:
+    """Bytes a process may hold in buffered bodies. A reader waits until the budget is not
+    overdrawn, reads one step and then spends what it got, so the overdraft is at most one
+    step per reader."""
+
+    def __init__(self, total: int) -> None:
+        self.free = total
+        self.changed = threading.Condition()
+
+    def wait_available(self, timeout: float) -> bool:
+        """Whether the budget is (or, within ``timeout``, becomes) not overdrawn."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.free > 0, timeout=max(0.0, timeout))
+
+    def spend(self, size: int) -> None:
+        with self.changed:
+            self.free -= size
+
+    def give(self, size: int) -> None:
+        if size:
+            with self.changed:
+                self.free += size
+                self.changed.notify_all()
+
+
 class DeadlineReader:
     """The client socket as the request parser sees it: every read bounded by one deadline.
 
     The deadline is ``timeout`` seconds after the reader was made, plus one second per
-    ``min_rate`` bytes received. The first read that would block calls ``on_wait``.
+    ``min_rate`` bytes received; and no wait for the next bytes may last longer than
+    ``timeout`` (a client that sent a lot quickly and then stopped earns no respite).
+    The first read that would block calls ``on_wait``.
     """
 
     def __init__(self, sock: socket.socket, timeout: float, min_rate: int, on_wait: Any) -> None:
@@ -79,8 +119,8 @@ class DeadlineReader:
         self.received = 0
 
     def remaining(self) -> float:
-        """Seconds left before the deadline (negative once it has passed)."""
-        return self.start + self.timeout + self.received / self.min_rate - time.monotonic()
+        """Seconds the next wait may last (at most ``timeout``; negative once the deadline has passed)."""
+        return min(self.timeout, self.start + self.timeout + self.received / self.min_rate - time.monotonic())
 
     def recv(self, size: int) -> bytes:
         try:
@@ -118,18 +158,27 @@ class BufferedBody:
         return chunk
 
 
-def timeout_answer(timeout: float, min_rate: int) -> bytes:
-    """The whole ``408`` answer, as an RFC 9457 problem."""
+def problem_answer(status: str, code: str, title: str, detail: str, headers: str = "") -> bytes:
+    """A whole HTTP answer carrying an RFC 9457 problem, written by the worker itself (no app involved)."""
     from .problems import PROBLEM_TYPE
 
-    body = json.dumps({
-        "type": PROBLEM_TYPE + "request_timeout", "title": "The request did not arrive in time", "status": 408,
-        "detail": f"Send the request line and headers within {timeout:g} s and the body at {min_rate} bytes/s "
-                  "or faster.",
-    }).encode()
-    head = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/problem+json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+    body = json.dumps({"type": PROBLEM_TYPE + code, "title": title, "status": int(status.split()[0]),
+                       "detail": detail}).encode()
+    head = (f"HTTP/1.1 {status}\r\nContent-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n"
+            f"{headers}Connection: close\r\n\r\n")
     return head.encode() + body
+
+
+def timeout_answer(timeout: float, min_rate: int) -> bytes:
+    """The ``408`` for a request that did not arrive in time."""
+    return problem_answer("408 Request Timeout", "request_timeout", "The request did not arrive in time",
+                          f"Send the request line and headers within {timeout:g} s and the body at {min_rate} "
+                          f"bytes/s or faster, with no pause longer than {timeout:g} s.")
+
+
+BUSY_ANSWER = problem_answer("503 Service Unavailable", "busy_reading", "Too many large bodies are arriving",
+                             "This instance is reading as many large request bodies as it holds at once. "
+                             "Retry in a few seconds.", headers="Retry-After: 5\r\n")
 
 
 class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
@@ -141,7 +190,10 @@ class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
         self.fresh: dict[TConn, float] = {}  # accepted; request still coming in at once
         self.queued = 0  # read whole: waiting for the render slot or holding it
         self.render_slot = threading.Lock()
-        self.read_timeout, self.read_min_rate, self.body_limit = 5.0, 64 * 1024, 64 * 1024 * 1024
+        self.read_timeout, self.read_min_rate = 5.0, 64 * 1024
+        self.body_limit, self.free_body = 64 * 1024 * 1024, 256 * 1024
+        self.budget = ByteBudget(BODY_BUDGET_BATCHES * self.body_limit)
+        self.read_step = READ_STEP
 
     # --- settings --------------------------------------------------------------------
 
@@ -153,6 +205,9 @@ class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
             self.read_timeout = settings.read_timeout
             self.read_min_rate = settings.read_min_rate
             self.body_limit = max(settings.max_batch_bytes, settings.max_case_bytes)
+            self.free_body = settings.max_case_bytes
+            self.budget = ByteBudget(BODY_BUDGET_BATCHES * self.body_limit)
+            self.read_step = max(64 * 1024, min(READ_STEP, self.body_limit // 8))
 
     # --- main thread: accepting ------------------------------------------------------
 
@@ -221,14 +276,19 @@ class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
         """Read one request whole, then render it in the slot; always closes the connection."""
         req = None
         queued = False
+        taken = [0]  # bytes of the body budget this request holds
         reader = DeadlineReader(conn.sock, self.read_timeout, self.read_min_rate, lambda: self.not_fresh(conn))
         try:
             conn.parser = RequestParser(self.cfg, reader, conn.client)
             try:
                 req = next(conn.parser)
-                self.buffer_body(req, conn, reader)
+                self.buffer_body(req, conn, reader, taken)
             except RequestTimeout as exc:
                 self.timed_out(conn, exc.received)
+                return False
+            except BodyBudgetExhausted:
+                self.log.warning("body budget exhausted: answered 503 to a large body")
+                self.answer(conn, BUSY_ANSWER)
                 return False
             with self.state:
                 self.fresh.pop(conn, None)
@@ -251,6 +311,7 @@ class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
                 self.fresh.pop(conn, None)
                 if queued:
                     self.queued -= 1
+            self.budget.give(taken[0])
             # closed here, not on the main thread: the linger for the client's FIN must not stop accepting
             util.close_graceful(conn.sock)
         return False
@@ -260,8 +321,13 @@ class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
         self.nr_conns -= 1
         util.close(conn.sock)
 
-    def buffer_body(self, req: Any, conn: TConn, reader: DeadlineReader) -> None:
-        """Read the body into memory (at most the largest limit + 1 byte) before the app sees it."""
+    def buffer_body(self, req: Any, conn: TConn, reader: DeadlineReader, taken: list[int]) -> None:
+        """Read the body into memory (at most the largest limit + 1 byte) before the app sees it.
+
+        The first ``max_case_bytes`` of every body are free; beyond that each read waits (as long
+        as the read deadline allows, else :class:`BodyBudgetExhausted`) until the process's body
+        budget is not overdrawn, then spends what it read (``taken`` counts what this request holds).
+        """
         body_reader = req.body.reader
         if isinstance(body_reader, LengthReader) and (body_reader.length == 0 or body_reader.length > self.body_limit):
             return  # nothing to read, or the app refuses it by its length alone
@@ -270,14 +336,24 @@ class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
             req._expected_100_continue = False
         parts: list[bytes] = []
         size, cap, error = 0, self.body_limit + 1, None
+        if isinstance(body_reader, LengthReader):
+            cap = min(cap, body_reader.length)
         try:
             while size < cap:
-                chunk = req.body.read(min(READ_STEP, cap - size))
+                step = min(self.read_step, cap - size)
+                if size + step > self.free_body and not self.budget.wait_available(0):
+                    self.not_fresh(conn)  # waiting for the budget: let the process accept meanwhile
+                    if not self.budget.wait_available(reader.remaining()):
+                        raise BodyBudgetExhausted()
+                chunk = req.body.read(step)
+                charged = max(0, size + len(chunk) - self.free_body) - max(0, size - self.free_body)
+                self.budget.spend(charged)
+                taken[0] += charged
                 if not chunk:
                     break
                 parts.append(chunk)
                 size += len(chunk)
-        except RequestTimeout:
+        except (RequestTimeout, BodyBudgetExhausted):
             raise
         except Exception as exc:  # noqa: BLE001 - broken framing: the app's reader names it (400)
             error = exc
@@ -287,9 +363,15 @@ class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
         """Answer 408 to a client that sent part of a request in time, close the connection."""
         self.log.info("read timeout: closed a connection after %d bytes of an incomplete request", received)
         if received:
-            try:
-                conn.sock.settimeout(1.0)
-                conn.sock.sendall(timeout_answer(self.read_timeout, self.read_min_rate))
-            except OSError:
-                pass
+            self.answer(conn, timeout_answer(self.read_timeout, self.read_min_rate))
+        else:
+            util.close(conn.sock)
+
+    def answer(self, conn: TConn, data: bytes) -> None:
+        """Write one of the worker's own answers and close, without waiting long for the client."""
+        try:
+            conn.sock.settimeout(1.0)
+            conn.sock.sendall(data)
+        except OSError:
+            pass
         util.close_graceful(conn.sock, timeout=0.5)

@@ -26,6 +26,8 @@ from tests.conftest import SAMPLES
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (SAMPLES / "valid" / "01_company_vs_consumer_craftsman_invoice.json").read_bytes()
 READ_TIMEOUT = 2.0
+#: A small batch limit, so the body budget (two batches per process) is quick to fill.
+BATCH_LIMIT = 1024 * 1024
 #: How long past the read timeout a stalled connection may stay open (scheduling, the 408's linger).
 SLACK = 2.5
 
@@ -62,7 +64,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         port = sock.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORMSVC_")}
     env.update(FORMSVC_INSTANCE_PATH=str(tmp), FORMSVC_DATABASE_URL=f"sqlite:///{tmp / 's.sqlite3'}",
-               FORMSVC_READ_TIMEOUT=str(READ_TIMEOUT), PYTHONPATH=str(ROOT))
+               FORMSVC_READ_TIMEOUT=str(READ_TIMEOUT), FORMSVC_MAX_BATCH_BYTES=str(BATCH_LIMIT),
+               PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(serve_argv("--port", str(port), "--workers", "2"), env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 90
@@ -199,6 +202,43 @@ def test_a_length_over_the_limit_is_still_refused_at_once(server: int) -> None:
         sock.sendall(raw)
         data = answer_or_close(sock, by=time.monotonic() + 1.0)
     assert data.startswith(b"HTTP/1.1 413 ")
+
+
+def test_large_bodies_beyond_the_budget_get_503_not_memory(server: int) -> None:
+    """Eight bodies of almost 1 MiB kept alive one byte at a time: a process buffers about two batches' worth
+    beyond the single-case limit (overdrawn by at most one read step per reader), so with four or more in one
+    of the two processes at least one gets 503 with Retry-After; the others keep being read."""
+    length = BATCH_LIMIT - 1000
+    head = (f"POST /v1/batch/letters HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+            f"Content-Length: {length}\r\n\r\n").encode()
+    conns = []
+    for _ in range(8):
+        sock = socket.create_connection(("127.0.0.1", server), timeout=5)
+        sock.sendall(head + b" " * (length - 100))
+        conns.append(sock)
+    answers: list[bytes] = []
+    try:
+        stop = time.monotonic() + READ_TIMEOUT + SLACK
+        while time.monotonic() < stop and conns:
+            time.sleep(0.4)
+            for sock in list(conns):
+                sock.settimeout(0.01)
+                try:
+                    data = sock.recv(65536)
+                except TimeoutError:
+                    sock.sendall(b" ")  # still being read: keep it alive
+                    continue
+                except OSError:
+                    data = b""
+                answers.append(data)
+                conns.remove(sock)
+                sock.close()
+        assert answers and all(a.startswith(b"HTTP/1.1 503 ") and b"Retry-After: 5" in a for a in answers), answers
+        assert conns, "every large body was refused; the budget holds two per process"
+    finally:
+        for sock in conns:
+            sock.close()
+    assert request(server, "GET", "/healthz", timeout=1.0)[0] == 200
 
 
 @pytest.mark.parametrize("key,value", [("READ_TIMEOUT", 0), ("READ_TIMEOUT", "soon"), ("READ_MIN_RATE", 0)])
