@@ -311,6 +311,8 @@ class ReadFirstWorker(ThreadWorker):  # type: ignore[misc]
                 self.fresh.pop(conn, None)
                 if queued:
                     self.queued -= 1
+            if queued:
+                self.method_queue.defer(lambda: None)  # the slot is free: accept again before the linger below
             self.budget.give(taken[0])
             # closed here, not on the main thread: the linger for the client's FIN must not stop accepting
             util.close_graceful(conn.sock)
