@@ -87,9 +87,10 @@ def _case_body() -> bytes:
     return path.read_bytes()
 
 
-def _client(port: int, body: bytes, stop: float, latencies: list[float], errors: list[str]) -> None:
+def _client(port: int, body: bytes, stop: float, latencies: list[float], errors: list[str],
+            once: bool = False) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    while time.monotonic() < stop:
+    while once or time.monotonic() < stop:
         start = time.perf_counter()
         try:
             conn.request("POST", "/v1/render/letter", body=body, headers={"Content-Type": "application/json"})
@@ -100,9 +101,13 @@ def _client(port: int, body: bytes, stop: float, latencies: list[float], errors:
         except (OSError, http.client.HTTPException) as exc:
             errors.append(type(exc).__name__)
             conn.close()
+            if once:
+                return
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             continue
         latencies.append(time.perf_counter() - start)
+        if once:
+            break
     conn.close()
 
 
@@ -221,6 +226,10 @@ def run(quick: bool = False) -> list[Result]:
         idle_health: list[float] = []
         idle_health_errors: list[str] = []
         _probe_healthz(port, time.monotonic() + 5, idle_health, idle_health_errors)
+        idle_letters: list[float] = []
+        idle_letter_errors: list[str] = []
+        for _ in range(10):  # one client alone: each render answered while 50 connections stall
+            _client(port, body, time.monotonic(), idle_letters, idle_letter_errors, once=True)
         load_health: list[float] = []
         load_health_errors: list[str] = []
         prober = threading.Thread(target=_probe_healthz,
@@ -268,6 +277,9 @@ def run(quick: bool = False) -> list[Result]:
                "ms", "info", True, {}),
         Result("http: /healthz with 50 stalled, max", idle_max * 1000, "ms", "<= 1000 ms, no errors",
                idle_max <= 1.0 and not idle_health_errors, idle_details),
+        Result("http: one letter with 50 stalled, max", max(idle_letters, default=float("inf")) * 1000, "ms",
+               "<= 1000 ms, no errors", max(idle_letters, default=float("inf")) <= 1.0 and not idle_letter_errors,
+               {"renders": len(idle_letters), "errors": len(idle_letter_errors)}),
         Result("http: /healthz with 50 stalled + 32 clients, p50", load_health_p50 * 1000, "ms",
                "info (queues behind the renders)", not load_health_errors, load_details),
     ]
