@@ -5,11 +5,13 @@ The server runs as a real gunicorn process (``formsvc serve`` of this checkout);
 clients are threads with keep-alive connections. RSS is the sum over the server's
 processes, sampled after warm-up and at the end.
 
-Then the same load again while 50 stalled connections are held open (hardening
-issue, finding 5): the four stalls of the probe in turn, each one replaced by a new
-one as soon as the server closes it, so 50 are open all the time. Reported: the
-load's p50/p99/errors under the stall, and the latency of ``GET /healthz`` under
-the stall alone (target: within a second) and under stall and load together.
+The load runs in alternating windows (6 x 10 s each) without and with 50 stalled
+connections held open (hardening issue, finding 5): the four stalls of the probe in
+turn, each one replaced by a new one as soon as the server closes it, so 50 are open
+all the time. Alternating makes whatever else runs on the shared machine weigh on
+both conditions alike. Reported for each: p50/p99/errors and requests/s of the load,
+and ``GET /healthz`` latency during it; before the load, ``/healthz`` and single
+letter renders under the stall alone (target: each within a second).
 """
 from __future__ import annotations
 
@@ -183,8 +185,11 @@ def _p99(latencies: list[float]) -> float:
 
 
 def run(quick: bool = False) -> list[Result]:
-    """Start the service, load it with 32 clients, report p50/p99, errors and RSS growth."""
+    """Start the service; 32 clients in alternating windows without and with 50 stalled connections;
+    report p50/p99, errors and RSS growth of each, and /healthz and single renders under the stall."""
     duration = 10 if quick else 60
+    rounds = 2 if quick else 6
+    window = duration / rounds
     port = _free_port()
     workdir = tempfile.mkdtemp(prefix="formsvc-bench-http-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORMSVC_")}
@@ -193,6 +198,14 @@ def run(quick: bool = False) -> list[Result]:
     server = subprocess.Popen(_serve_argv("--port", str(port)), env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     body = _case_body()
+    # per condition (False: no stall, True: 50 stalled): latencies, errors, seconds, healthz latencies/errors
+    lat: dict[bool, list[float]] = {False: [], True: []}
+    errs: dict[bool, list[str]] = {False: [], True: []}
+    secs = {False: 0.0, True: 0.0}
+    client_cpu = 0.0
+    health: dict[bool, list[float]] = {False: [], True: []}
+    health_errs: dict[bool, list[str]] = {False: [], True: []}
+    opened: list[int] = []
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -216,10 +229,8 @@ def run(quick: bool = False) -> list[Result]:
         for t in threads:
             t.join()
         rss_start = _tree_rss_mb(server.pid)
-        latencies, errors, wall, client_cpu = _load(port, body, duration)
-        rss_end = _tree_rss_mb(server.pid)
-        # the same load with 50 stalled connections held open all the time
-        stop_stalls, opened = threading.Event(), []
+        # the stall alone: /healthz and single renders while 50 connections stall
+        stop_stalls = threading.Event()
         holder = threading.Thread(target=_hold_stalls, args=(port, stop_stalls, opened))
         holder.start()
         time.sleep(1.0)
@@ -228,58 +239,77 @@ def run(quick: bool = False) -> list[Result]:
         _probe_healthz(port, time.monotonic() + 5, idle_health, idle_health_errors)
         idle_letters: list[float] = []
         idle_letter_errors: list[str] = []
-        for _ in range(10):  # one client alone: each render answered while 50 connections stall
+        for _ in range(10):
             _client(port, body, time.monotonic(), idle_letters, idle_letter_errors, once=True)
-        load_health: list[float] = []
-        load_health_errors: list[str] = []
-        prober = threading.Thread(target=_probe_healthz,
-                                  args=(port, time.monotonic() + duration, load_health, load_health_errors))
-        prober.start()
-        stalled, stalled_errors, stalled_wall, _ = _load(port, body, duration)
-        prober.join()
         stop_stalls.set()
         holder.join()
+        # the load, in alternating windows without and with the stall, so that what else runs on the
+        # machine meanwhile weighs on both alike
+        for i in range(rounds):
+            for stalled in ((False, True) if i % 2 == 0 else (True, False)):
+                if stalled:
+                    stop_stalls = threading.Event()
+                    holder = threading.Thread(target=_hold_stalls, args=(port, stop_stalls, opened))
+                    holder.start()
+                    time.sleep(0.5)
+                prober = threading.Thread(target=_probe_healthz, args=(port, time.monotonic() + window,
+                                                                       health[stalled], health_errs[stalled]))
+                prober.start()
+                got, failed, wall, cpu = _load(port, body, window)
+                client_cpu += cpu
+                prober.join()
+                if stalled:
+                    stop_stalls.set()
+                    holder.join()
+                lat[stalled].extend(got)
+                errs[stalled].extend(failed)
+                secs[stalled] += wall
+        rss_end = _tree_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    p99 = _p99(latencies)
-    p50 = statistics.median(latencies) if latencies else float("inf")
     growth = (rss_end - rss_start) / rss_start * 100 if rss_start else 0.0
-    details = {"requests": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
-               "seconds": round(wall, 1), "p50_s": round(p50, 3), "rss_start_mb": round(rss_start, 1),
-               "rss_end_mb": round(rss_end, 1),
-               # the load generator runs on the same two cores: its share is taken from the server
-               "client_cpu_cores": round(client_cpu / wall, 2) if wall else 0.0}
-    stalled_p99 = _p99(stalled)
-    stalled_details = {
-        "requests": len(stalled), "errors": len(stalled_errors), "error_kinds": sorted(set(stalled_errors))[:5],
-        "seconds": round(stalled_wall, 1), "p50_s": round(statistics.median(stalled), 3) if stalled else None,
-        "req_per_s": round(len(stalled) / stalled_wall, 1) if stalled_wall else 0.0,
-        "stalled_open": STALLED, "stalled_connections_opened": opened[0] if opened else 0}
-    idle_max = max(idle_health) if idle_health else float("inf")
-    idle_details = {"probes": len(idle_health), "errors": len(idle_health_errors),
-                    "p50_ms": round(statistics.median(idle_health) * 1000, 1) if idle_health else None}
-    load_health.sort()
-    load_details = {"probes": len(load_health), "errors": len(load_health_errors),
-                    "max_ms": round(load_health[-1] * 1000, 1) if load_health else None}
-    load_health_p50 = statistics.median(load_health) if load_health else float("inf")
-    print(json.dumps(details), file=sys.stderr)
-    print(json.dumps({"stalled": stalled_details, "healthz_stalled": idle_details,
-                      "healthz_stalled_and_load": load_details}), file=sys.stderr)
+    summary = {}
+    for stalled in (False, True):
+        lat[stalled].sort()
+        health[stalled].sort()
+        summary[stalled] = {
+            "requests": len(lat[stalled]), "errors": len(errs[stalled]), "error_kinds": sorted(set(errs[stalled]))[:5],
+            "seconds": round(secs[stalled], 1),
+            "p50_s": round(statistics.median(lat[stalled]), 3) if lat[stalled] else None,
+            "p99_s": round(_p99(lat[stalled]), 3),
+            "req_per_s": round(len(lat[stalled]) / secs[stalled], 1) if secs[stalled] else 0.0,
+            "healthz_p50_ms": round(statistics.median(health[stalled]) * 1000, 1) if health[stalled] else None,
+            "healthz_max_ms": round(health[stalled][-1] * 1000, 1) if health[stalled] else None,
+            "healthz_errors": len(health_errs[stalled])}
+    summary[False].update(rss_start_mb=round(rss_start, 1), rss_end_mb=round(rss_end, 1),
+                          # the load generator runs on the same two cores: its share is taken from the server
+                          client_cpu_cores=round(client_cpu / (secs[False] + secs[True]), 2))
+    summary[True].update(stalled_open=STALLED, stalled_connections_opened=sum(opened))
+    idle = {"healthz_probes": len(idle_health), "healthz_errors": len(idle_health_errors),
+            "healthz_p50_ms": round(statistics.median(idle_health) * 1000, 1) if idle_health else None,
+            "letters": len(idle_letters), "letter_errors": len(idle_letter_errors)}
+    print(json.dumps({"load": summary[False], "load_with_stall": summary[True], "stall_alone": idle}),
+          file=sys.stderr)
+    p99, stalled_p99 = _p99(lat[False]), _p99(lat[True])
+    idle_max = max(idle_health, default=float("inf"))
+    letter_max = max(idle_letters, default=float("inf"))
     return [
         Result("http: 32 clients, letter p99", p99 * 1000, "ms", "<= 1500 ms, no errors",
-               p99 <= 1.5 and not errors, details),
-        Result("http: requests/s", len(latencies) / wall if wall else 0.0, "req/s", "(informational)", True, {}),
+               p99 <= 1.5 and not errs[False], summary[False]),
+        Result("http: requests/s", summary[False]["req_per_s"], "req/s", "(informational)", True, {}),
         Result("http: RSS growth under load", growth, "%", "<= 20 % (flat)", growth <= 20, {}),
         Result("http: 32 clients + 50 stalled, letter p99", stalled_p99 * 1000, "ms", "<= 1500 ms, no errors",
-               stalled_p99 <= 1.5 and not stalled_errors, stalled_details),
-        Result("http: 32 clients + 50 stalled, letter p50", stalled_details["p50_s"] * 1000 if stalled else 0.0,
-               "ms", "info", True, {}),
+               stalled_p99 <= 1.5 and not errs[True], summary[True]),
+        Result("http: 32 clients + 50 stalled, requests/s", summary[True]["req_per_s"], "req/s",
+               "info (same run, without: row above)", True, {}),
         Result("http: /healthz with 50 stalled, max", idle_max * 1000, "ms", "<= 1000 ms, no errors",
-               idle_max <= 1.0 and not idle_health_errors, idle_details),
-        Result("http: one letter with 50 stalled, max", max(idle_letters, default=float("inf")) * 1000, "ms",
-               "<= 1000 ms, no errors", max(idle_letters, default=float("inf")) <= 1.0 and not idle_letter_errors,
-               {"renders": len(idle_letters), "errors": len(idle_letter_errors)}),
-        Result("http: /healthz with 50 stalled + 32 clients, p50", load_health_p50 * 1000, "ms",
-               "info (queues behind the renders)", not load_health_errors, load_details),
+               idle_max <= 1.0 and not idle_health_errors, idle),
+        Result("http: one letter with 50 stalled, max", letter_max * 1000, "ms", "<= 1000 ms, no errors",
+               letter_max <= 1.0 and not idle_letter_errors, {}),
+        Result("http: /healthz with 50 stalled + 32 clients, p50",
+               (summary[True]["healthz_p50_ms"] or float("inf")), "ms",
+               "info (queues behind the renders)", not health_errs[True], {}),
+        Result("http: /healthz with 32 clients, no stall, p50", (summary[False]["healthz_p50_ms"] or float("inf")),
+               "ms", "info", not health_errs[False], {}),
     ]
