@@ -45,9 +45,14 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
 
 
 def _warm_worker(worker: Any) -> None:
-    """gunicorn hook: prepare the renderers before the worker takes requests."""
+    """gunicorn hook: prepare the renderers before the worker takes requests, on the worker's
+    render thread (where every request will be rendered) when it has one."""
     from .gcpolicy import settle_after_warmup
     from .warmup import warm
 
-    warm()
+    render_thread = getattr(worker, "render_slot", None)
+    if render_thread is not None:
+        render_thread.submit(warm).result()
+    else:
+        warm()
     settle_after_warmup()
