@@ -83,6 +83,25 @@ def _tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its children."""
+    pids = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            pids.extend(int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+    except OSError:
+        pass
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
 def _case_body() -> bytes:
     sample = sorted((ROOT / "samples" / "valid").glob("*.json"))
     path = sample[0] if sample else ROOT.parent / "shared" / "spec" / "case-example.json"
@@ -203,6 +222,7 @@ def run(quick: bool = False) -> list[Result]:
     errs: dict[bool, list[str]] = {False: [], True: []}
     secs = {False: 0.0, True: 0.0}
     client_cpu = 0.0
+    server_cpu = {False: 0.0, True: 0.0}
     health: dict[bool, list[float]] = {False: [], True: []}
     health_errs: dict[bool, list[str]] = {False: [], True: []}
     opened: list[int] = []
@@ -255,7 +275,9 @@ def run(quick: bool = False) -> list[Result]:
                 prober = threading.Thread(target=_probe_healthz, args=(port, time.monotonic() + window,
                                                                        health[stalled], health_errs[stalled]))
                 prober.start()
+                cpu_before = _tree_cpu_s(server.pid)
                 got, failed, wall, cpu = _load(port, body, window)
+                server_cpu[stalled] += _tree_cpu_s(server.pid) - cpu_before
                 client_cpu += cpu
                 prober.join()
                 if stalled:
@@ -279,6 +301,9 @@ def run(quick: bool = False) -> list[Result]:
             "p50_s": round(statistics.median(lat[stalled]), 3) if lat[stalled] else None,
             "p99_s": round(_p99(lat[stalled]), 3),
             "req_per_s": round(len(lat[stalled]) / secs[stalled], 1) if secs[stalled] else 0.0,
+            # CPU the server spent per answered request: what other work on the machine does not change
+            "server_cpu_ms_per_request":
+                round(server_cpu[stalled] * 1000 / len(lat[stalled]), 1) if lat[stalled] else None,
             "healthz_p50_ms": round(statistics.median(health[stalled]) * 1000, 1) if health[stalled] else None,
             "healthz_max_ms": round(health[stalled][-1] * 1000, 1) if health[stalled] else None,
             "healthz_errors": len(health_errs[stalled])}
