@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CASE_BYTES": 256 * 1024,
     "MAX_BATCH_BYTES": 64 * 1024 * 1024,
     "RENDER_TIMEOUT": 60,
+    "READ_TIMEOUT": 5.0,  # seconds a client has to send its request line and headers (and to start a body)
+    "READ_MIN_RATE": 64 * 1024,  # bytes/s a body must keep arriving at; each such second extends the deadline
     "WORKERS": 0,  # 0: one per CPU core
     "JOBS_DIR": None,  # None: ``jobs`` in the instance folder
     "JOB_RETENTION_HOURS": 24,
@@ -64,6 +66,8 @@ class Settings:
     max_case_bytes: int
     max_batch_bytes: int
     render_timeout: int
+    read_timeout: float
+    read_min_rate: int
     workers: int
     jobs_dir: Path
     job_retention_hours: float
@@ -95,6 +99,8 @@ class Settings:
                 max_case_bytes=int(merged["MAX_CASE_BYTES"]),
                 max_batch_bytes=int(merged["MAX_BATCH_BYTES"]),
                 render_timeout=int(merged["RENDER_TIMEOUT"]),
+                read_timeout=float(merged["READ_TIMEOUT"]),
+                read_min_rate=int(merged["READ_MIN_RATE"]),
                 workers=int(merged["WORKERS"]) or (os.cpu_count() or 1),
                 jobs_dir=Path(merged["JOBS_DIR"]) if merged["JOBS_DIR"] else instance / "jobs",
                 job_retention_hours=_typed(merged, "JOB_RETENTION_HOURS", float),
@@ -120,6 +126,10 @@ class Settings:
         if not self.job_retention_hours > 0:
             raise ConfigurationError("FORMSVC_JOB_RETENTION_HOURS must be a positive number of hours "
                                      f"(got {self.job_retention_hours!r}).")
+        if not 0 < self.read_timeout <= 3600:
+            raise ConfigurationError("FORMSVC_READ_TIMEOUT must be a number of seconds above 0 (at most 3600), e.g. 5")
+        if self.read_min_rate < 1:
+            raise ConfigurationError("FORMSVC_READ_MIN_RATE must be a whole number of bytes per second above 0")
         if self.catalog_path is not None and not self.catalog_path.is_file():
             raise ConfigurationError(f"FORMSVC_CATALOG_PATH: no file at {self.catalog_path}")
         # late: the procedure loader needs the resources, not the settings; a bad file names its field

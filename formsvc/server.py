@@ -1,8 +1,9 @@
 """Serving with gunicorn from inside the ``formsvc serve`` command.
 
-Each worker builds its app with the factory it is given, warms the renderers
-and starts the app's background services (:func:`formsvc.blueprints.start_services`)
-before it takes requests.
+Each worker builds its app with the factory it is given, warms the renderers on
+its render thread and starts the app's background services
+(:func:`formsvc.blueprints.start_services`) before it takes requests; a worker
+that ends has its metrics files marked dead (:mod:`formsvc.metrics`).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .blueprints import start_services
 from .gcpolicy import settle_after_warmup
 from .metrics import worker_exited
 from .warmup import warm
+from .worker import CONNECTIONS
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -36,14 +38,14 @@ def run_gunicorn(host: str, port: int, workers: int, factory: Callable[[], Any])
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": max(1, workers),
-        "worker_class": "gthread",
-        "threads": 1,  # rendering is CPU-bound: one request at a time per process, no GIL contention
-        # A worker takes a connection only when it is idle and closes it after the answer, so
-        # waiting requests queue in the kernel's accept queue, first come first served, instead
-        # of sticking to one busy worker (keep-alive) or queueing inside it. The gthread main
-        # loop keeps reporting to the arbiter while a long batch renders, which a sync worker
-        # would not.
-        "worker_connections": 1,
+        # formsvc.worker: each connection is read whole on its own thread, under a deadline
+        # (FORMSVC_READ_TIMEOUT, FORMSVC_READ_MIN_RATE), before it may take the process's one
+        # render slot, so stalled clients hold a reader thread for a few seconds, never the
+        # slot; a process accepts only while it has nothing read whole, so waiting requests
+        # queue in the kernel's accept queue, first come first served across processes.
+        "worker_class": "formsvc.worker.ReadFirstWorker",
+        "threads": CONNECTIONS,
+        "worker_connections": CONNECTIONS,
         "keepalive": 0,
         "timeout": 120,
         "graceful_timeout": 10,
@@ -54,9 +56,14 @@ def run_gunicorn(host: str, port: int, workers: int, factory: Callable[[], Any])
 
 
 def _start_worker(worker: Any) -> None:
-    """gunicorn hook: prepare the renderers and start the background services before the worker
-    takes requests."""
+    """gunicorn hook: warm the renderers on the worker's render thread (where every request will be
+    rendered), then start the background services, before the worker takes requests."""
     app = worker.wsgi
-    warm(getattr(app, "extensions", {}).get("formsvc", {}).get("settings"))
+    settings = getattr(app, "extensions", {}).get("formsvc", {}).get("settings")
+    render_thread = getattr(worker, "render_slot", None)
+    if render_thread is not None:
+        render_thread.submit(warm, settings).result()
+    else:
+        warm(settings)
     settle_after_warmup()
     start_services(app)

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "formsvc"
 
 #: The outer rooms: they may use Flask and click and import everything below them.
 OUTER = ("formsvc.app", "formsvc.blueprints", "formsvc.commands", "formsvc.problems",
-         "formsvc.server", "formsvc.views")
+         "formsvc.server", "formsvc.views", "formsvc.worker")
 
 
 def module_names() -> dict[str, Path]:
