@@ -170,17 +170,24 @@ def job_status(job_id: str) -> Response:
     return jsonify(_status_json(_job(job_id)))
 
 
+@bp.delete("/v1/jobs/<job_id>")
+def cancel_job(job_id: str) -> Response:
+    """Cancel a queued or running job: ``{status: "cancelled", ...}`` (a finished job is left as it is)."""
+    _job(job_id)
+    return jsonify(_status_json(runner().cancel(job_id)))
+
+
 @bp.get("/v1/jobs/<job_id>/result")
 def job_result(job_id: str) -> Response:
-    """The finished print file (409 ``job_not_ready`` while the job runs)."""
+    """The finished print file (409 ``job_not_ready`` while the job runs), streamed."""
     as_json = _manifest_wanted()
     job = _job(job_id)
-    path = runner().result(job_id)
+    pdf = runner().result(job_id)
     manifest = _job_manifest(job)
     filename = f"letters-{job_id[:8]}.pdf"
     if as_json:
-        return _manifest_json(manifest, open(path, "rb"), filename)
-    return _pdf(path, manifest, filename)
+        return _manifest_json(manifest, open(pdf, "rb") if isinstance(pdf, Path) else pdf, filename)
+    return _pdf(pdf, manifest, filename)
 
 
 _QUERY = [
@@ -213,7 +220,8 @@ _PRINT_FILE = {"description": "One print-ready PDF of every letter, in input ord
                            "application/json": {"schema": _MANIFEST_SCHEMA}}}
 _JOB_SCHEMA = {"type": "object", "required": ["id", "status", "done", "total"],
                "properties": {"id": {"type": "string"},
-                              "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+                              "status": {"type": "string",
+                                         "enum": ["queued", "running", "done", "failed", "cancelled"]},
                               "done": {"type": "integer"}, "total": {"type": "integer"},
                               "errors": {"type": "array"}, "skipped": {"type": "array"}}}
 _JOB_ID_PARAM = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -235,6 +243,12 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/v1/jobs/{job_id}": {"get": {
         "summary": "Job status and progress", "parameters": [_JOB_ID_PARAM],
         "responses": {"200": {"description": "The job",
+                              "content": {"application/json": {"schema": _JOB_SCHEMA}}},
+                      **problem_responses("401", "404")},
+    }, "delete": {
+        "summary": "Cancel a queued or running job (no more letters are rendered; a finished job stays)",
+        "parameters": [_JOB_ID_PARAM],
+        "responses": {"200": {"description": "The job, now cancelled (or as it finished)",
                               "content": {"application/json": {"schema": _JOB_SCHEMA}}},
                       **problem_responses("401", "404")},
     }},
