@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 case rejected (objections printed one per line as
 - :mod:`.mahnantrag`  ``formsvc render mahnantrag``
 - :mod:`.eda`         ``formsvc eda`` (write) and ``formsvc eda parse``
 - :mod:`.batch`       ``formsvc batch letters``
+- :mod:`.worker`      ``formsvc worker`` (a render worker of the distributed job runner)
 - :mod:`.main`        the console script's entry point (``formsvc = formsvc.commands.main:main``)
 
 :func:`register_commands` attaches them all to an app's ``app.cli``; the
@@ -20,7 +21,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from . import batch, eda, letters, mahnantrag, serve, validate
+from . import batch, eda, letters, mahnantrag, serve, validate, worker
 
 
 @click.group("render")
@@ -39,3 +40,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(render_group)
     app.cli.add_command(eda.eda_group)
     app.cli.add_command(batch.batch_group)
+    app.cli.add_command(worker.worker_command)

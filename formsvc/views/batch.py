@@ -50,7 +50,13 @@ def jobs_of(app: Flask) -> JobRunner:
     with _RUNNER_LOCK:
         if "jobs" not in extensions:
             settings_ = extensions["settings"]
-            extensions["jobs"] = LocalJobRunner(JobStore(engine_for(settings_), metadata), settings_)
+            if settings_.broker_url:  # the distributed runner: shares on the broker, state in the database
+                from ..batch.distributed import CeleryJobRunner
+                from ..batch.shared import SharedJobStore
+
+                extensions["jobs"] = CeleryJobRunner(SharedJobStore(engine_for(settings_), metadata), settings_)
+            else:
+                extensions["jobs"] = LocalJobRunner(JobStore(engine_for(settings_), metadata), settings_)
         return extensions["jobs"]
 
 
@@ -238,7 +244,7 @@ OPENAPI_PATHS: dict[str, Any] = {
         "responses": {"202": {"description": "Job queued; Location names it",
                               "headers": {"Location": {"schema": {"type": "string"}}},
                               "content": {"application/json": {"schema": _JOB_SCHEMA}}},
-                      **problem_responses("400", "401", "413", "415", "422")},
+                      **problem_responses("400", "401", "413", "415", "422", "503")},
     }},
     "/v1/jobs/{job_id}": {"get": {
         "summary": "Job status and progress", "parameters": [_JOB_ID_PARAM],
