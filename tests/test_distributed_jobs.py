@@ -26,8 +26,12 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, select, text
 
 from formsvc import create_app
-from formsvc.batch.demo import demo_cases
-from formsvc.batch.shared import define_tables
+from formsvc.batch import render_batch, screen
+from formsvc.batch.demo import demo_cases, sample_cases
+from formsvc.batch.distributed import merge_job, run_share
+from formsvc.batch.shared import SharedJobStore, define_tables, exact_json
+from formsvc.case import dumps, loads
+from formsvc.config import Settings
 from formsvc.db import engine_for, metadata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,9 +40,6 @@ BROKER_URL = os.environ.get("FORMSVC_TEST_BROKER_URL", "amqp://guest:guest@127.0
 LETTERS = 30
 SHARE_SIZE = 3
 JOB_TIMEOUT = 180.0
-
-pytestmark = pytest.mark.postgres
-
 
 @pytest.fixture
 def database_url() -> Iterator[str]:
@@ -209,16 +210,18 @@ def leftover_rows(database_url: str, job_id: str) -> int:
         return sum(conn.execute(select(t.c.job_id).where(t.c.job_id == job_id)).all().__len__() for t in (cases, parts))
 
 
+@pytest.mark.postgres
 def test_two_workers_render_one_job_with_the_pages_of_the_local_runner(tmp_path, database_url, queue, workers):
     """Two workers share one job; the merged file has exactly the local runner's pages; a second web
-    instance polls and downloads it; the cases and share PDFs are gone once the job is done."""
+    instance, started after the submission, polls and downloads it; the cases and share PDFs are gone
+    once the job is done."""
     workers.start("a", "b")
     cases = demo_cases(LETTERS)
     web = web_app(tmp_path, database_url, queue).test_client()
-    other = web_app(tmp_path, database_url, queue, name="web2").test_client()
     submitted = web.post("/v1/jobs/letters?duplex=true", json=cases)
     assert submitted.status_code == 202, submitted.get_json()
     location = submitted.headers["Location"]
+    other = web_app(tmp_path, database_url, queue, name="web2").test_client()  # another instance, started later
     final = poll(other, location)
     assert final["status"] == "done", final
     assert final["done"] == final["total"] == LETTERS and final["letters"] == LETTERS
@@ -239,6 +242,7 @@ def test_two_workers_render_one_job_with_the_pages_of_the_local_runner(tmp_path,
     assert leftover_rows(database_url, final["id"]) == 0
 
 
+@pytest.mark.postgres
 def test_kill_minus_nine_of_a_worker_mid_share_costs_a_retry_not_the_job(tmp_path, database_url, queue, workers):
     """A worker killed with SIGKILL while it renders a share: the share is delivered again to the
     other worker and the job finishes with every letter exactly once, in order."""
@@ -271,6 +275,7 @@ def test_kill_minus_nine_of_a_worker_mid_share_costs_a_retry_not_the_job(tmp_pat
     assert again.attempts >= 2 and again.worker.startswith(workers.node("b") + ":"), again
 
 
+@pytest.mark.postgres
 def test_cancel_stops_the_job_and_no_more_shares_are_rendered(tmp_path, database_url, queue, workers):
     """DELETE /v1/jobs/<id> while it runs: status cancelled, no share starts afterwards, the cases are
     deleted, the result answers 409."""
@@ -303,6 +308,7 @@ def test_cancel_stops_the_job_and_no_more_shares_are_rendered(tmp_path, database
     assert web.delete(location).get_json()["status"] == "cancelled"  # again: no change, no error
 
 
+@pytest.mark.postgres
 def test_an_unreachable_broker_answers_503_and_readyz_names_it(tmp_path, database_url, queue):
     """No broker at the URL: POST /v1/jobs/letters is 503 broker_unavailable (the job is recorded
     failed, its cases deleted) and /readyz names the broker."""
@@ -314,3 +320,40 @@ def test_an_unreachable_broker_answers_503_and_readyz_names_it(tmp_path, databas
     assert ready.status_code == 503 and ready.get_json()["checks"]["broker"].startswith("unreachable")
     good = web_app(tmp_path, database_url, queue, name="ok").test_client().get("/readyz")
     assert good.status_code == 200 and good.get_json()["checks"]["broker"] == "ok"
+
+
+def test_cases_are_stored_with_their_exact_decimals():
+    """A case read back from the job's case table is the submitted case, decimals as written."""
+    for case in sample_cases():
+        assert dumps(loads(exact_json(case))) == dumps(case)
+
+
+def test_a_share_delivered_twice_is_counted_once_and_the_merge_is_idempotent(tmp_path):
+    """In one process, without a broker: shares run twice replace their own result (done never
+    exceeds the letters), the last share asks for the merge, a second merge changes nothing, and the
+    print file has the pages of the synchronous batch; cases and share PDFs are deleted."""
+    settings = Settings.from_mapping({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "WORKERS": 1,
+                                      "BROKER_URL": BROKER_URL}, tmp_path)
+    store = SharedJobStore(engine_for(settings), metadata)
+    cases = demo_cases(7)
+    screening = screen(cases, {}, skip_invalid=False, settings=settings)
+    job_id = store.jobs.create(cases=7, total=7, options={"duplex": True, "skip_invalid": False}, skipped=[],
+                               owner="test")
+    assert store.add_work(job_id, screening.accepted, SHARE_SIZE) == 3
+    for share_no in (0, 1, 1, 0):
+        assert run_share(store, settings, job_id, share_no, "test:1") is None  # share 2 is still open
+    assert store.jobs.get(job_id).done == 6
+    assert run_share(store, settings, job_id, 2, "test:1") == 7
+    assert run_share(store, settings, job_id, 2, "test:2") == 7  # delivered again before its ack
+    assert store.jobs.get(job_id).done == 7
+    merge_job(store, job_id)
+    merge_job(store, job_id)
+    job = store.jobs.get(job_id)
+    assert job.status == "done" and job.done == 7 and job.manifest["letters"] == 7
+    assert [s.attempts for s in store.all_shares(job_id)] == [2, 2, 2]
+    printed = b"".join(store.result_slices(job_id))
+    direct = io.BytesIO()
+    render_batch(cases, {}, direct, duplex=True, settings=settings)
+    assert page_texts(printed) == page_texts(direct.getvalue())
+    assert leftover_rows(settings.database_url, job_id) == 0
+    assert run_share(store, settings, job_id, 0, "test:3") is None  # a late copy of a finished job: skipped

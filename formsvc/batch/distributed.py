@@ -24,8 +24,9 @@ time (prefetch multiplier 1), and every share gets time limits from
 ``FORMSVC_RENDER_TIMEOUT`` times its letters. A share started more than
 :data:`~.shared.MAX_ATTEMPTS` times fails the job instead of looping. A job
 whose worker was killed by the hard time limit (Celery acknowledges such a
-task) is failed by :meth:`CeleryJobRunner.status` once nothing has happened
-to it for longer than a share may take (:func:`stale_after`).
+task) is failed by :meth:`CeleryJobRunner.status` once every share was handed
+out and nothing has happened to it for longer than a share may take
+(:func:`stale_after`); shares still waiting on the broker keep a job alive.
 
 ``DELETE /v1/jobs/<id>`` marks the job ``cancelled`` and deletes its cases;
 workers skip the shares of a job that is no longer active, and a share in
@@ -81,6 +82,18 @@ def merge_limits(letters: int) -> tuple[int, int]:
 def stale_after(settings: Settings) -> float:
     """Seconds without any share starting or finishing after which a running job is taken as lost."""
     return float(share_limits(settings, settings.job_share_size)[1] + 300)
+
+
+def warm_worker_process(**_: Any) -> None:
+    """Celery's ``worker_process_init``: build the warm letter renderer before the first share."""
+    from ..gcpolicy import settle_after_warmup
+    from ..letters import renderer
+
+    try:
+        renderer()
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the first letter reports real problems
+        pass
+    settle_after_warmup()
 
 
 def celery_app(settings: Settings, store: SharedJobStore | None = None) -> Celery:
@@ -263,6 +276,11 @@ def merge_job(store: SharedJobStore, job_id: str) -> None:
     except SoftTimeLimitExceeded:
         _fail(store, job_id, {"code": "render_timeout", "message": "Merging the print file took too long."})
         return
+    except Exception as exc:  # noqa: BLE001 - recorded as the job's error, never lost
+        log.error("job %s: merging failed unexpectedly: %s", job_id, type(exc).__name__)
+        _fail(store, job_id, {"code": "internal_error",
+                              "message": "The job failed unexpectedly; the incident was logged."})
+        return
     log.info("job %s merged: letters=%d pages=%d shares=%d", job_id, result.letter_count, result.pages, len(shares))
 
 
@@ -314,11 +332,14 @@ class CeleryJobRunner:
         return job_id
 
     def status(self, job_id: str) -> JobRecord:
-        """The stored job; a running job nothing happened to for :func:`stale_after` reads as failed."""
+        """The stored job. A running job whose every share was handed out, and to which nothing has
+        happened for :func:`stale_after` seconds (a worker killed by the hard time limit, whose task
+        Celery acknowledges), reads as failed (``worker_lost``)."""
         job = self.store.jobs.get(job_id)
         if job is None:
             raise NotFound(f"There is no job {job_id!r} (unknown, or older than the retention period).")
-        if job.status == "running" and now_epoch() - job.heartbeat > stale_after(self.settings):
+        if (job.status == "running" and now_epoch() - job.heartbeat > stale_after(self.settings)
+                and not self.store.pending_shares(job_id)):
             _fail(self.store, job.id, {"code": "worker_lost",
                                        "message": "No worker has reported on this job for too long; submit the "
                                                   "batch again."})

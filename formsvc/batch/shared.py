@@ -199,6 +199,8 @@ class SharedJobStore:
             if job.status == "queued":
                 conn.execute(update(table).where(table.c.id == job_id, table.c.status == "queued").values(
                     status="running", started_at=utc_now(), heartbeat=now_epoch()))
+            else:
+                conn.execute(update(table).where(table.c.id == job_id).values(heartbeat=now_epoch()))
         return attempts
 
     def share_cases(self, job_id: str, share_no: int) -> list[tuple[int, Any]]:
@@ -286,6 +288,12 @@ class SharedJobStore:
             self._drop_work(conn, job_id)
             conn.execute(delete(self.shares).where(self.shares.c.job_id == job_id))
             conn.execute(delete(self.results).where(self.results.c.job_id == job_id))
+
+    def pending_shares(self, job_id: str) -> int:
+        """Shares of the job that no worker has started yet (their messages wait on the broker)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).where(self.shares.c.job_id == job_id,
+                                                           self.shares.c.status == "pending")).scalar_one()
 
     def has_result(self, job_id: str) -> bool:
         """True when the merged print file is stored."""

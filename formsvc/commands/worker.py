@@ -29,7 +29,9 @@ from .common import app_settings, fail
 @with_appcontext
 def worker_command(concurrency: int | None, name: str | None, loglevel: str | None) -> None:
     """Render shares of batch jobs from the broker's queue until stopped (SIGTERM: finish the share, then stop)."""
-    from ..batch.distributed import celery_app
+    from celery.signals import worker_process_init
+
+    from ..batch.distributed import celery_app, warm_worker_process
     from ..startup import check_storage
 
     settings = app_settings()
@@ -51,4 +53,5 @@ def worker_command(concurrency: int | None, name: str | None, loglevel: str | No
             "--concurrency", str(concurrency or settings.workers), "--prefetch-multiplier", "1",
             "--loglevel", (loglevel or settings.log_level).upper(),
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    worker_process_init.connect(warm_worker_process, weak=False)
     celery_app(settings).worker_main(argv=argv)
