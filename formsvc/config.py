@@ -71,9 +71,9 @@ class Settings:
     job_retention_hours: float
     cache_dir: Path
     log_level: str
-    broker_url: str | None = None
-    job_queue: str = "formsvc"
-    job_share_size: int = 50
+    broker_url: str | None
+    job_queue: str
+    job_share_size: int
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any], instance_path: str | Path) -> "Settings":

@@ -10,6 +10,7 @@ Unreachable servers fail the tests with what to start; they are not skipped.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import signal
@@ -162,11 +163,12 @@ def workers(tmp_path: Path, database_url: str, queue: str) -> Iterator[Workers]:
     pool.stop()
 
 
-def web_app(tmp_path: Path, database_url: str, queue: str, name: str = "web", broker_url: str = BROKER_URL):
+def web_app(tmp_path: Path, database_url: str, queue: str, name: str = "web", broker_url: str = BROKER_URL,
+            share_size: int = SHARE_SIZE):
     """A web instance on the distributed runner (its own instance folder, the shared database)."""
     return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / name), "WORKERS": 1,
                        "DATABASE_URL": database_url, "BROKER_URL": broker_url, "JOB_QUEUE": queue,
-                       "JOB_SHARE_SIZE": SHARE_SIZE})
+                       "JOB_SHARE_SIZE": share_size})
 
 
 def poll(client, location: str, until: tuple[str, ...] = ("done", "failed", "cancelled"),
@@ -248,21 +250,25 @@ def test_kill_minus_nine_of_a_worker_mid_share_costs_a_retry_not_the_job(tmp_pat
     other worker and the job finishes with every letter exactly once, in order."""
     workers.start("a", "b")
     cases = demo_cases(LETTERS)
-    web = web_app(tmp_path, database_url, queue).test_client()
+    web = web_app(tmp_path, database_url, queue, share_size=6).test_client()  # shares of ~1 s: time to hit one
     submitted = web.post("/v1/jobs/letters?duplex=true", json=cases)
     assert submitted.status_code == 202
     job_id = submitted.get_json()["id"]
-    victim = None
+
+    def just_started_on_a() -> list[int]:
+        """Shares a began less than 0.3 s ago: a share takes about a second, so a is surely in the middle."""
+        now = dt.datetime.now(dt.timezone.utc)
+        return [s.share_no for s in share_rows(database_url, job_id)
+                if s.status == "running" and s.worker.startswith(workers.node("a") + ":")
+                and (now - dt.datetime.strptime(s.started_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+                    tzinfo=dt.timezone.utc)).total_seconds() < 0.3]
+
     deadline = time.monotonic() + 60
-    while victim is None and time.monotonic() < deadline:
-        for share in share_rows(database_url, job_id):
-            if share.status == "running" and share.worker.startswith(workers.node("a") + ":"):
-                victim = share.share_no
-                break
-        else:
-            time.sleep(0.01)
-    assert victim is not None, "worker a never ran a share:\n" + workers.log("a")
+    while not (interrupted := just_started_on_a()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert interrupted, "worker a never ran a share:\n" + workers.log("a")
     workers.kill("a")
+    assert not any(f"job {job_id} share {n} done" in workers.log("a") for n in interrupted)
 
     final = poll(web, submitted.headers["Location"])
     assert final["status"] == "done", final
@@ -271,8 +277,9 @@ def test_kill_minus_nine_of_a_worker_mid_share_costs_a_retry_not_the_job(tmp_pat
     assert page_texts(result.data) == page_texts(local_result(tmp_path, cases))
     manifest = web.get(final["result"] + "?manifest=json").get_json()
     assert [e["index"] for e in manifest["first_pages"]] == list(range(LETTERS))
-    again = share_rows(database_url, job_id)[victim]
-    assert again.attempts >= 2 and again.worker.startswith(workers.node("b") + ":"), again
+    for share_no in interrupted:
+        again = share_rows(database_url, job_id)[share_no]
+        assert again.attempts >= 2 and again.worker.startswith(workers.node("b") + ":"), again
 
 
 @pytest.mark.postgres
