@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from kombu import Connection
+from prometheus_client.parser import text_string_to_metric_families
 from pypdf import PdfReader
 from sqlalchemy import create_engine, select, text
 
@@ -239,6 +240,12 @@ def test_two_workers_render_one_job_with_the_pages_of_the_local_runner(tmp_path,
 
     shares = share_rows(database_url, final["id"])
     assert len(shares) == LETTERS // SHARE_SIZE and all(s.status == "done" for s in shares)
+    metrics = {(f.name, tuple(sorted(x.labels.items()))): x.value
+               for f in text_string_to_metric_families(web.get("/metrics").get_data(as_text=True)) for x in f.samples}
+    assert metrics[("formsvc_job_shares", (("status", "done"),))] == len(shares)
+    assert metrics[("formsvc_job_shares", (("status", "running"),))] == 0
+    assert metrics[("formsvc_job_queue_consumers", ())] == 2 and metrics[("formsvc_job_queue_messages", ())] == 0
+    assert metrics[("formsvc_jobs", (("status", "done"),))] == 1
     nodes = {s.worker.rsplit(":", 1)[0] for s in shares}
     assert nodes == {workers.node("a"), workers.node("b")}, nodes
     assert leftover_rows(database_url, final["id"]) == 0

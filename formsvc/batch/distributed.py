@@ -380,6 +380,21 @@ class CeleryJobRunner:
             self.store.jobs.delete(job_id)
 
 
+def queue_figures(settings: Settings) -> tuple[int, int] | None:
+    """(messages waiting, consumers) of the job queue, or ``None`` when the broker does not answer
+    or the queue is not declared yet. Each running ``formsvc worker`` is one consumer."""
+    from kombu import Connection
+
+    try:
+        with Connection(settings.broker_url, connect_timeout=2) as conn:
+            channel = conn.channel()
+            _, messages, consumers = channel.queue_declare(settings.job_queue, passive=True)
+            channel.close()
+            return int(messages), int(consumers)
+    except Exception:  # noqa: BLE001 - a scrape never fails on the broker; /readyz names it
+        return None
+
+
 def _host_of(url: str | None) -> str:
     """The broker's host and port, without user or password."""
     rest = (url or "").split("://", 1)[-1]

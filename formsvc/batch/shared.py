@@ -289,6 +289,12 @@ class SharedJobStore:
             conn.execute(delete(self.shares).where(self.shares.c.job_id == job_id))
             conn.execute(delete(self.results).where(self.results.c.job_id == job_id))
 
+    def share_counts(self) -> dict[str, int]:
+        """Shares of every job still kept, by status (``pending``, ``running``, ``done``)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(self.shares.c.status, func.count()).group_by(self.shares.c.status)).all()
+        return {status: count for status, count in rows}
+
     def pending_shares(self, job_id: str) -> int:
         """Shares of the job that no worker has started yet (their messages wait on the broker)."""
         with self.engine.connect() as conn:
