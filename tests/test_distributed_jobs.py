@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -334,6 +338,72 @@ def test_an_unreachable_broker_answers_503_and_readyz_names_it(tmp_path, databas
     assert ready.status_code == 503 and ready.get_json()["checks"]["broker"].startswith("unreachable")
     good = web_app(tmp_path, database_url, queue, name="ok").test_client().get("/readyz")
     assert good.status_code == 200 and good.get_json()["checks"]["broker"] == "ok"
+
+
+def start_serve(tmp_path: Path, name: str, database_url: str, queue: str) -> tuple[subprocess.Popen[bytes], int]:
+    """A real ``formsvc serve`` (gunicorn, one worker) on the distributed runner; its port once it answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMSVC_")}
+    env.update(PYTHONPATH=str(ROOT), FORMSVC_INSTANCE_PATH=str(tmp_path / name), FORMSVC_DATABASE_URL=database_url,
+               FORMSVC_BROKER_URL=BROKER_URL, FORMSVC_JOB_QUEUE=queue, FORMSVC_JOB_SHARE_SIZE=str(SHARE_SIZE))
+    log = open(tmp_path / f"{name}.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-c", "from formsvc.commands.main import main; main()", "serve",
+                             "--port", str(port), "--workers", "1"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return proc, port
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("formsvc serve did not start:\n" +
+                                     (tmp_path / f"{name}.log").read_text(errors="replace")[-3000:]) from None
+            time.sleep(0.3)
+
+
+def http_json(method: str, url: str, body: bytes | None = None) -> tuple[int, dict]:
+    """Status and JSON answer of one request."""
+    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+@pytest.mark.postgres
+def test_a_web_service_killed_mid_job_loses_nothing(tmp_path, database_url, queue, workers):
+    """``formsvc serve`` takes a job and is killed with SIGKILL while the job runs; a new ``formsvc
+    serve`` answers for it to the end and serves the whole print file."""
+    workers.start("a")
+    first, port = start_serve(tmp_path, "serve1", database_url, queue)
+    cases = demo_cases(LETTERS)
+    try:
+        status, body = http_json("POST", f"http://127.0.0.1:{port}/v1/jobs/letters?duplex=true",
+                                 exact_json(cases).encode())
+        assert status == 202, body
+        deadline = time.monotonic() + 60
+        while http_json("GET", f"http://127.0.0.1:{port}/v1/jobs/{body['id']}")[1]["done"] == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    second, port = start_serve(tmp_path, "serve2", database_url, queue)
+    try:
+        deadline = time.monotonic() + JOB_TIMEOUT
+        while (job := http_json("GET", f"http://127.0.0.1:{port}/v1/jobs/{body['id']}")[1])["status"] != "done":
+            assert job["status"] in ("queued", "running") and time.monotonic() < deadline, job
+            time.sleep(0.1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{job['result']}", timeout=60) as response:
+            pdf = response.read()
+        assert page_texts(pdf) == page_texts(local_result(tmp_path, cases))
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(timeout=30)
 
 
 def test_cases_are_stored_with_their_exact_decimals():
