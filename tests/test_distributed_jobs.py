@@ -441,3 +441,29 @@ def test_a_share_delivered_twice_is_counted_once_and_the_merge_is_idempotent(tmp
     assert page_texts(printed) == page_texts(direct.getvalue())
     assert leftover_rows(settings.database_url, job_id) == 0
     assert run_share(store, settings, job_id, 0, "test:3") is None  # a late copy of a finished job: skipped
+
+
+def test_a_share_the_database_failed_goes_back_to_the_queue(tmp_path, monkeypatch):
+    """The database fails under a share or a merge: the task rejects its message with requeue (the
+    share is idempotent) instead of being acknowledged as failed and lost."""
+    from celery.exceptions import Reject
+    from sqlalchemy.exc import OperationalError
+
+    from formsvc.batch import distributed
+
+    settings = Settings.from_mapping({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "WORKERS": 1,
+                                      "BROKER_URL": BROKER_URL}, tmp_path)
+    store = SharedJobStore(engine_for(settings), metadata)
+    app = distributed.celery_app(settings, store)
+    monkeypatch.setattr(distributed, "REQUEUE_PAUSE", 0.0)
+
+    def down(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(store, "start_share", down)
+    monkeypatch.setattr(store.jobs, "get", down)
+    with pytest.raises(Reject) as share:
+        app.tasks[distributed.SHARE_TASK](uuid.uuid4().hex, 0)
+    with pytest.raises(Reject) as merge:
+        app.tasks[distributed.MERGE_TASK](uuid.uuid4().hex)
+    assert share.value.requeue and merge.value.requeue

@@ -38,13 +38,15 @@ import io
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from celery import Celery
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Reject, SoftTimeLimitExceeded
 from kombu import Exchange, Queue
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import Settings
 from ..errors import BatchRejected, BrokerUnavailable, ConflictError, FormsvcError, JobNotReady, NotFound
@@ -65,6 +67,8 @@ HARD_LIMIT_MARGIN = 60
 #: unacknowledged for its consumer_timeout (30 minutes by default), and redelivers it.
 MAX_SHARE_SECONDS = 1500
 LETTER_OPTIONS = ("tone", "level", "language")
+#: Seconds a worker waits before it puts back a task that the database or the broker made fail.
+REQUEUE_PAUSE = 5.0
 
 
 def share_limits(settings: Settings, letters: int) -> tuple[int, int]:
@@ -140,19 +144,36 @@ def celery_app(settings: Settings, store: SharedJobStore | None = None) -> Celer
 
     @app.task(name=SHARE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
     def render_share_task(self: Any, job_id: str, share_no: int) -> None:
-        """Render one share; the last one in sends the merge."""
+        """Render one share; the last one in sends the merge. When the database or the broker fails
+        meanwhile, the share goes back to the queue (a share is idempotent) rather than being lost."""
         worker = f"{self.request.hostname or 'worker'}:{os.getpid()}"
-        letters = run_share(store_here(), settings, job_id, share_no, worker)
+        try:
+            letters = run_share(store_here(), settings, job_id, share_no, worker)
+        except SQLAlchemyError as exc:
+            _requeue(f"job {job_id} share {share_no}: the database failed", exc)
         if letters is not None:
             soft, hard = merge_limits(letters)
-            app.send_task(MERGE_TASK, args=[job_id], queue=queue, soft_time_limit=soft, time_limit=hard)
+            try:
+                app.send_task(MERGE_TASK, args=[job_id], queue=queue, soft_time_limit=soft, time_limit=hard)
+            except Exception as exc:  # noqa: BLE001 - kombu raises several types for a broker that is gone
+                _requeue(f"job {job_id}: the merge could not be queued", exc)
 
     @app.task(name=MERGE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
     def merge_task(self: Any, job_id: str) -> None:
-        """Merge the shares into the print file."""
-        merge_job(store_here(), job_id)
+        """Merge the shares into the print file (back to the queue when the database fails)."""
+        try:
+            merge_job(store_here(), job_id)
+        except SQLAlchemyError as exc:
+            _requeue(f"job {job_id}: the database failed while merging", exc)
 
     return app
+
+
+def _requeue(what: str, exc: Exception) -> NoReturn:
+    """Put the task's message back on the queue after a pause (no tight loop while a server is down)."""
+    log.warning("%s (%s); the task goes back to the queue in %.0f s", what, type(exc).__name__, REQUEUE_PAUSE)
+    time.sleep(REQUEUE_PAUSE)
+    raise Reject(type(exc).__name__, requeue=True)
 
 
 # -- what a worker does -------------------------------------------------------------------------
@@ -210,6 +231,8 @@ def run_share(store: SharedJobStore, settings: Settings, job_id: str, share_no: 
     except FormsvcError as exc:
         _fail(store, job_id, {"code": exc.code, "message": exc.message})
         return None
+    except SQLAlchemyError:
+        raise  # the database, not the share: the task puts the share back on the queue
     except Exception as exc:  # noqa: BLE001 - recorded as the job's error, never lost
         log.error("job %s share %d failed unexpectedly: %s", job_id, share_no, type(exc).__name__)
         _fail(store, job_id, {"code": "internal_error",
@@ -276,6 +299,8 @@ def merge_job(store: SharedJobStore, job_id: str) -> None:
     except SoftTimeLimitExceeded:
         _fail(store, job_id, {"code": "render_timeout", "message": "Merging the print file took too long."})
         return
+    except SQLAlchemyError:
+        raise  # the database, not the merge: the task puts it back on the queue
     except Exception as exc:  # noqa: BLE001 - recorded as the job's error, never lost
         log.error("job %s: merging failed unexpectedly: %s", job_id, type(exc).__name__)
         _fail(store, job_id, {"code": "internal_error",
