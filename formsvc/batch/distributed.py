@@ -130,6 +130,8 @@ def celery_app(settings: Settings, store: SharedJobStore | None = None) -> Celer
         worker_hijack_root_logger=False,
     )
     stores: dict[int, SharedJobStore] = {}
+    # shared=False below: Celery's default would hand these tasks, with this app's settings and
+    # store, to every Celery app created later in the process (and keep theirs out).
 
     def store_here() -> SharedJobStore:
         """The job store of this process (a forked worker process opens its own engine)."""
@@ -142,7 +144,7 @@ def celery_app(settings: Settings, store: SharedJobStore | None = None) -> Celer
             stores[pid] = SharedJobStore(engine_for(settings), metadata)
         return stores[pid]
 
-    @app.task(name=SHARE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
+    @app.task(name=SHARE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, shared=False)
     def render_share_task(self: Any, job_id: str, share_no: int) -> None:
         """Render one share; the last one in sends the merge. When the database or the broker fails
         meanwhile, the share goes back to the queue (a share is idempotent) rather than being lost."""
@@ -158,7 +160,7 @@ def celery_app(settings: Settings, store: SharedJobStore | None = None) -> Celer
             except Exception as exc:  # noqa: BLE001 - kombu raises several types for a broker that is gone
                 _requeue(f"job {job_id}: the merge could not be queued", exc)
 
-    @app.task(name=MERGE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
+    @app.task(name=MERGE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, shared=False)
     def merge_task(self: Any, job_id: str) -> None:
         """Merge the shares into the print file (back to the queue when the database fails)."""
         try:
