@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -45,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "JOB_RETENTION_HOURS": 24,
     "CACHE_DIR": None,  # None: ``formsvc`` in $XDG_CACHE_HOME, else in ~/.cache
     "LOG_LEVEL": "INFO",
+    "BROKER_URL": None,  # None: jobs run in the service's own pool (the embedded runner); amqp://... : Celery
+    "JOB_QUEUE": "formsvc",  # the Celery queue the distributed runner sends shares to
+    "JOB_SHARE_SIZE": 50,  # letters per share of a distributed job
 }
 
 
@@ -73,6 +77,9 @@ class Settings:
     job_retention_hours: float
     cache_dir: Path
     log_level: str
+    broker_url: str | None
+    job_queue: str
+    job_share_size: int
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any], instance_path: str | Path) -> "Settings":
@@ -106,6 +113,9 @@ class Settings:
                 job_retention_hours=_typed(merged, "JOB_RETENTION_HOURS", float),
                 cache_dir=Path(merged["CACHE_DIR"]) if merged["CACHE_DIR"] else _default_cache_dir(),
                 log_level=str(merged["LOG_LEVEL"]).upper(),
+                broker_url=str(merged["BROKER_URL"]) if merged["BROKER_URL"] else None,
+                job_queue=str(merged["JOB_QUEUE"]),
+                job_share_size=_typed(merged, "JOB_SHARE_SIZE", int),
             )
         except (TypeError, ValueError) as exc:
             raise ConfigurationError(f"invalid FORMSVC_* setting: {exc}") from None
@@ -130,6 +140,14 @@ class Settings:
             raise ConfigurationError("FORMSVC_READ_TIMEOUT must be a number of seconds above 0 (at most 3600), e.g. 5")
         if self.read_min_rate < 1:
             raise ConfigurationError("FORMSVC_READ_MIN_RATE must be a whole number of bytes per second above 0")
+        if not 1 <= self.job_share_size <= 10_000:
+            raise ConfigurationError("FORMSVC_JOB_SHARE_SIZE must be a whole number of letters from 1 to 10000 "
+                                     f"(got {self.job_share_size!r}).")
+        if not re.fullmatch(r"[A-Za-z0-9._-]{1,200}", self.job_queue):
+            raise ConfigurationError("FORMSVC_JOB_QUEUE must be 1-200 letters, digits, '.', '_' or '-' "
+                                     f"(got {self.job_queue!r}).")
+        if self.broker_url is not None and not self.broker_url.startswith(("amqp://", "amqps://", "pyamqp://")):
+            raise ConfigurationError("FORMSVC_BROKER_URL must be a RabbitMQ URL, amqp://user:password@host:5672//")
         if self.catalog_path is not None and not self.catalog_path.is_file():
             raise ConfigurationError(f"FORMSVC_CATALOG_PATH: no file at {self.catalog_path}")
         # late: the procedure loader needs the resources, not the settings; a bad file names its field
@@ -145,6 +163,7 @@ class Settings:
             value = getattr(self, f.name)
             out[f.name] = str(value) if isinstance(value, Path) else value
         out["database_url"] = _redact_url(self.database_url)
+        out["broker_url"] = _redact_url(self.broker_url) if self.broker_url else "none (embedded job runner)"
         out["api_keys"] = f"{len(self.api_keys)} configured" if self.api_keys else "none (loopback only)"
         return out
 
@@ -194,7 +213,7 @@ def default_settings() -> Settings:
 
 
 def _redact_url(url: str) -> str:
-    """Hide a password in a database URL."""
+    """Hide a password in a database or broker URL."""
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
         creds, host = rest.rsplit("@", 1)

@@ -23,6 +23,7 @@ knows about Flask.
     ├── NotFound                       a job or other resource does not exist (HTTP 404)
     ├── JobNotReady                    a job result was asked for before the job finished (HTTP 409)
     ├── RenderTimeout                  rendering took longer than the configured limit (HTTP 503)
+    ├── BrokerUnavailable              the message broker of the distributed runner does not answer (HTTP 503)
     ├── StorageUnavailable             a file could not be written: disk full, read-only (HTTP 507)
     └── ConfigurationError             a setting is invalid; raised at start-up, never per request
         └── FontNotFound               no candidate font file of a document family is installed
@@ -125,6 +126,10 @@ class JobNotReady(FormsvcError):
 
 class RenderTimeout(FormsvcError):
     status, code, title = 503, "render_timeout", "Rendering took too long"
+
+
+class BrokerUnavailable(FormsvcError):
+    status, code, title = 503, "broker_unavailable", "The job queue (message broker) does not answer"
 
 
 class StorageUnavailable(FormsvcError):

@@ -6,7 +6,11 @@
   (letter, mahnantrag, eda, batch);
 * ``formsvc_eda_ids_remaining{sender}`` / ``formsvc_eda_id_range_size`` and
   ``formsvc_jobs{status}`` are read from the database at scrape time, so every
-  instance sharing a ledger reports the same figures.
+  instance sharing a ledger reports the same figures;
+* with the distributed runner (``FORMSVC_BROKER_URL``), ``formsvc_job_shares{status}``
+  (pending, running = in flight, done) from the database, and
+  ``formsvc_job_queue_messages`` / ``formsvc_job_queue_consumers`` (shares waiting on
+  the broker, live ``formsvc worker`` nodes) from the broker, also at scrape time.
 
 Under gunicorn each worker is a process: ``formsvc serve`` sets
 ``PROMETHEUS_MULTIPROC_DIR`` (a fresh folder in the instance folder) before any
@@ -107,6 +111,34 @@ class _StateCollector:
         except SQLAlchemyError:
             return  # /readyz names the database; a scrape does not fail on it
         yield from (remaining, size, jobs)
+        if settings.broker_url:
+            yield from _distributed_state(settings)
+
+
+def _distributed_state(settings: Settings) -> Any:
+    """Shares by status (database) and the job queue's depth and consumers (broker)."""
+    from prometheus_client.core import GaugeMetricFamily
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import db
+    from .batch.distributed import queue_figures
+    from .batch.shared import SharedJobStore
+
+    shares = GaugeMetricFamily("formsvc_job_shares", "Shares of distributed jobs by status (running: in flight)",
+                               labels=["status"])
+    try:
+        counts = SharedJobStore(db.engine_for(settings), db.metadata).share_counts()
+    except SQLAlchemyError:
+        return
+    for status in ("pending", "running", "done"):
+        shares.add_metric([status], counts.get(status, 0))
+    yield shares
+    figures = queue_figures(settings)
+    if figures is not None:
+        messages, consumers = figures
+        yield GaugeMetricFamily("formsvc_job_queue_messages", "Shares waiting on the broker", value=messages)
+        yield GaugeMetricFamily("formsvc_job_queue_consumers", "formsvc worker nodes consuming the job queue",
+                                value=consumers)
 
 
 def exposition(settings: Settings) -> tuple[bytes, str]:

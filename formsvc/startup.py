@@ -51,7 +51,8 @@ EDA_RANGE_WARN_SHARE = 0.10
 
 
 def readiness(settings: Settings) -> tuple[bool, dict[str, str], list[dict[str, object]]]:
-    """(ready, checks, warnings): the database answers; the EDA-ID range is not nearly used up."""
+    """(ready, checks, warnings): the database and, where configured, the broker answer; the EDA-ID range
+    is not nearly used up."""
     from .eda.ledger import Ledger
 
     checks: dict[str, str] = {}
@@ -63,9 +64,25 @@ def readiness(settings: Settings) -> tuple[bool, dict[str, str], list[dict[str, 
     except SQLAlchemyError as exc:
         checks["database"] = f"unreachable ({type(getattr(exc, 'orig', None) or exc).__name__})"
         return False, checks, warnings
+    if settings.broker_url:
+        checks["broker"] = broker_check(settings.broker_url)
+        if checks["broker"] != "ok":
+            return False, checks, warnings
     size = settings.eda_id_max - settings.eda_id_min + 1
     if remaining < size * EDA_RANGE_WARN_SHARE:
         warnings.append({"code": "eda_id_range_low", "remaining": remaining, "range_size": size,
                          "detail": f"{remaining} of {size} EDA-IDs left for sender {settings.eda_sender_id}; ask the "
                                    "dunning court for a new range (FORMSVC_EDA_ID_MIN/_MAX)"})
     return True, checks, warnings
+
+
+def broker_check(url: str) -> str:
+    """``ok`` when the message broker at ``url`` accepts a connection, else ``unreachable (<error>)``."""
+    from kombu import Connection
+
+    try:
+        with Connection(url, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:  # noqa: BLE001 - any failure means: not ready
+        return f"unreachable ({type(exc).__name__})"
+    return "ok"

@@ -202,3 +202,27 @@ def test_a_bad_retention_setting_stops_the_start(tmp_path):
     with pytest.raises(ConfigurationError, match="JOB_RETENTION_HOURS"):
         create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
                     "JOB_RETENTION_HOURS": "soon"})
+
+
+def test_cancel_a_running_and_a_queued_job(tmp_path):
+    """DELETE /v1/jobs/<id>: the queued job never starts, the running one stops; both read as
+    cancelled, their results answer 409 and no print file is left; a later job still runs."""
+    app = make_app(tmp_path)
+    client = app.test_client()
+    runner = app.extensions["formsvc"]["jobs"]
+    first = client.post("/v1/jobs/letters", json=demo_cases(60)).headers["Location"]
+    second = client.post("/v1/jobs/letters", json=demo_cases(5)).headers["Location"]
+    queued = client.delete(second)
+    assert queued.status_code == 200 and queued.get_json()["status"] == "cancelled"
+    running = client.delete(first)
+    assert running.status_code == 200 and running.get_json()["status"] == "cancelled"
+    third = client.post("/v1/jobs/letters", json=demo_cases(2)).headers["Location"]
+    assert poll_until_finished(client, third)[-1]["status"] == "done"  # the runner went on past both
+    for location in (first, second):
+        body = client.get(location).get_json()
+        assert body["status"] == "cancelled" and body["done"] < body["total"]
+        assert client.get(f"{location}/result").status_code == 409
+        job_id = location.rsplit("/", 1)[1]
+        assert not runner.result_path(job_id).exists() and not runner.partial_path(job_id).exists()
+    assert client.get(second).get_json()["started_at"] is None
+    assert client.delete("/v1/jobs/0123456789abcdef0123456789abcdef").status_code == 404

@@ -1,6 +1,6 @@
 """The job table: batch-print jobs persisted next to the EDA ledger.
 
-One row per job: status (``queued`` → ``running`` → ``done`` | ``failed``),
+One row per job: status (``queued`` → ``running`` → ``done`` | ``failed`` | ``cancelled``),
 progress (``done`` of ``total`` letters), what was skipped, the manifest of the
 finished print file and the error of a failed one. ``owner`` names the process
 (``host:pid:token``) that runs the job, so a restarted service can tell jobs
@@ -22,7 +22,8 @@ from ..validation import Objection, Report
 from .screening import SkippedCase
 
 ACTIVE = ("queued", "running")
-STATUSES = ("queued", "running", "done", "failed")
+STATUSES = ("queued", "running", "done", "failed", "cancelled")
+FINISHED = ("done", "failed", "cancelled")
 
 
 def define_table(metadata: MetaData) -> Table:
@@ -152,6 +153,14 @@ class JobStore:
         self._update(job_id, status="failed", error=json.dumps(error, ensure_ascii=False),
                      finished_at=utc_now(), heartbeat=now_epoch())
 
+    def cancel(self, job_id: str) -> bool:
+        """Mark a queued or running job ``cancelled``; false when it had already finished."""
+        with self.engine.begin() as conn:
+            changed = conn.execute(update(self.table).where(self.table.c.id == job_id,
+                                                            self.table.c.status.in_(ACTIVE)).values(
+                status="cancelled", finished_at=utc_now(), heartbeat=now_epoch())).rowcount
+        return bool(changed)
+
     def heartbeat(self, owner: str) -> None:
         """Touch every active job of ``owner`` (shows the owner is alive)."""
         with self.engine.begin() as conn:
@@ -167,7 +176,7 @@ class JobStore:
     def finished_before(self, moment: str) -> list[str]:
         """Ids of jobs that finished before ``moment`` (ISO UTC)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(self.table.c.id).where(self.table.c.status.in_(("done", "failed")),
+            rows = conn.execute(select(self.table.c.id).where(self.table.c.status.in_(FINISHED),
                                                               self.table.c.finished_at < moment)).all()
         return [r[0] for r in rows]
 

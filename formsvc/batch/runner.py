@@ -5,8 +5,8 @@ default :class:`LocalJobRunner` runs inside the service process: a thread takes
 jobs from an in-memory queue and drives the shared render pool
 (:mod:`.pool`); job state lives in the database (:mod:`.jobs`), the finished
 PDF in ``<jobs dir>/<id>.pdf``. A distributed runner (Redis or RabbitMQ queue,
-separate worker processes) can replace it by implementing the same three
-methods on the same job table and a shared results folder (see docs/batch.md).
+separate worker processes) implements the same methods on the same job table:
+:class:`~formsvc.batch.distributed.CeleryJobRunner` (``FORMSVC_BROKER_URL``).
 
 On start-up every job still ``queued`` or ``running`` whose owner process is
 gone (same host: the process no longer exists, or it is this very process
@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from ..config import Settings
 from ..errors import BatchRejected, ConflictError, FormsvcError, JobNotReady, NotFound
@@ -51,8 +51,16 @@ class JobRunner(Protocol):
     def status(self, job_id: str) -> JobRecord:
         """The job's current state; :class:`NotFound` for an unknown id."""
 
-    def result(self, job_id: str) -> Path:
-        """The finished PDF; :class:`JobNotReady` while it runs, :class:`ConflictError` if it failed."""
+    def result(self, job_id: str) -> Path | IO[bytes]:
+        """The finished PDF (a file, or a stream to read once); :class:`JobNotReady` while it runs,
+        :class:`ConflictError` if it failed or was cancelled."""
+
+    def cancel(self, job_id: str) -> JobRecord:
+        """Cancel a queued or running job (a finished one is left as it is); return its state."""
+
+
+class _Cancelled(Exception):
+    """The job was cancelled while it ran."""
 
 
 class LocalJobRunner:
@@ -106,10 +114,21 @@ class LocalJobRunner:
             error = job.error or {}
             raise ConflictError(f"Job {job_id} failed: {error.get('message', 'unknown error')}",
                                 job_error=error)
+        if job.status == "cancelled":
+            raise ConflictError(f"Job {job_id} was cancelled; it has no print file.")
         path = self.result_path(job_id)
         if not path.is_file():
             raise NotFound(f"The print file of job {job_id} is no longer kept.")
         return path
+
+    def cancel(self, job_id: str) -> JobRecord:
+        """Mark the job ``cancelled``: a queued one never starts, a running one stops after its
+        current run of letters (its half-written PDF is removed)."""
+        job = self.status(job_id)
+        if job.status in ACTIVE:
+            self.store.cancel(job_id)
+            log.info("job %s cancelled", job_id)
+        return self.status(job_id)
 
     # -- housekeeping ---------------------------------------------------------------------
 
@@ -176,12 +195,16 @@ class LocalJobRunner:
 
     def _run(self, job_id: str, screening: Screening, options: dict[str, Any], duplex: bool) -> None:
         self.store.mark_running(job_id)
+        if self._cancelled(job_id):
+            return
         last = [0.0, time.monotonic()]  # last progress write, last heartbeat
 
         def progress(done: int, total: int) -> None:
             now = time.monotonic()
             if done in (0, total) or now - last[0] >= PROGRESS_EVERY_SECONDS:
                 last[0] = now
+                if self._cancelled(job_id):
+                    raise _Cancelled
                 self.store.progress(job_id, done)
             if now - last[1] >= HEARTBEAT_SECONDS:
                 last[1] = now
@@ -191,6 +214,9 @@ class LocalJobRunner:
         try:
             result = render_screened(screening, options, self.result_path(job_id), duplex=duplex,
                                      settings=self.settings, progress=progress)
+        except _Cancelled:
+            log.info("job %s stopped: cancelled", job_id)
+            return
         except FormsvcError as exc:
             self.store.fail(job_id, _error_of(exc))
             log.info("job %s failed: %s", job_id, exc.code)
@@ -205,6 +231,11 @@ class LocalJobRunner:
         self.store.finish(job_id, len(screening.accepted), manifest, result.skipped)
         log.info("job %s done: letters=%d pages=%d seconds=%.1f", job_id, result.letter_count,
                  result.pages, time.perf_counter() - started)
+
+
+    def _cancelled(self, job_id: str) -> bool:
+        job = self.store.get(job_id)
+        return job is None or job.status == "cancelled"
 
 
 def _restarted() -> dict[str, Any]:

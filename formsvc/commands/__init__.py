@@ -11,6 +11,7 @@ Exit codes: 0 success, 1 case rejected (objections printed one per line as
 - :mod:`.eda`         ``formsvc eda`` (write) and ``formsvc eda parse``
 - :mod:`.batch`       ``formsvc batch letters``
 - :mod:`.dunning`     ``formsvc dunning propose`` (the proposal of a dunning run as a table)
+- :mod:`.worker`      ``formsvc worker`` (a render worker of the distributed job runner)
 - :mod:`.main`        the console script's entry point (``formsvc = formsvc.commands.main:main``)
 
 :func:`register_commands` attaches them all to an app's ``app.cli``; the
@@ -21,7 +22,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from . import batch, dunning, eda, letters, mahnantrag, serve, validate
+from . import batch, dunning, eda, letters, mahnantrag, serve, validate, worker
 
 
 @click.group("render")
@@ -41,3 +42,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(eda.eda_group)
     app.cli.add_command(batch.batch_group)
     app.cli.add_command(dunning.dunning_group)
+    app.cli.add_command(worker.worker_command)

@@ -50,7 +50,13 @@ def jobs_of(app: Flask) -> JobRunner:
     with _RUNNER_LOCK:
         if "jobs" not in extensions:
             settings_ = extensions["settings"]
-            extensions["jobs"] = LocalJobRunner(JobStore(engine_for(settings_), metadata), settings_)
+            if settings_.broker_url:  # the distributed runner: shares on the broker, state in the database
+                from ..batch.distributed import CeleryJobRunner
+                from ..batch.shared import SharedJobStore
+
+                extensions["jobs"] = CeleryJobRunner(SharedJobStore(engine_for(settings_), metadata), settings_)
+            else:
+                extensions["jobs"] = LocalJobRunner(JobStore(engine_for(settings_), metadata), settings_)
         return extensions["jobs"]
 
 
@@ -170,17 +176,24 @@ def job_status(job_id: str) -> Response:
     return jsonify(_status_json(_job(job_id)))
 
 
+@bp.delete("/v1/jobs/<job_id>")
+def cancel_job(job_id: str) -> Response:
+    """Cancel a queued or running job: ``{status: "cancelled", ...}`` (a finished job is left as it is)."""
+    _job(job_id)
+    return jsonify(_status_json(runner().cancel(job_id)))
+
+
 @bp.get("/v1/jobs/<job_id>/result")
 def job_result(job_id: str) -> Response:
-    """The finished print file (409 ``job_not_ready`` while the job runs)."""
+    """The finished print file (409 ``job_not_ready`` while the job runs), streamed."""
     as_json = _manifest_wanted()
     job = _job(job_id)
-    path = runner().result(job_id)
+    pdf = runner().result(job_id)
     manifest = _job_manifest(job)
     filename = f"letters-{job_id[:8]}.pdf"
     if as_json:
-        return _manifest_json(manifest, open(path, "rb"), filename)
-    return _pdf(path, manifest, filename)
+        return _manifest_json(manifest, open(pdf, "rb") if isinstance(pdf, Path) else pdf, filename)
+    return _pdf(pdf, manifest, filename)
 
 
 _QUERY = [
@@ -213,7 +226,8 @@ _PRINT_FILE = {"description": "One print-ready PDF of every letter, in input ord
                            "application/json": {"schema": _MANIFEST_SCHEMA}}}
 _JOB_SCHEMA = {"type": "object", "required": ["id", "status", "done", "total"],
                "properties": {"id": {"type": "string"},
-                              "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+                              "status": {"type": "string",
+                                         "enum": ["queued", "running", "done", "failed", "cancelled"]},
                               "done": {"type": "integer"}, "total": {"type": "integer"},
                               "errors": {"type": "array"}, "skipped": {"type": "array"}}}
 _JOB_ID_PARAM = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -230,11 +244,17 @@ OPENAPI_PATHS: dict[str, Any] = {
         "responses": {"202": {"description": "Job queued; Location names it",
                               "headers": {"Location": {"schema": {"type": "string"}}},
                               "content": {"application/json": {"schema": _JOB_SCHEMA}}},
-                      **problem_responses("400", "401", "413", "415", "422")},
+                      **problem_responses("400", "401", "413", "415", "422", "503")},
     }},
     "/v1/jobs/{job_id}": {"get": {
         "summary": "Job status and progress", "parameters": [_JOB_ID_PARAM],
         "responses": {"200": {"description": "The job",
+                              "content": {"application/json": {"schema": _JOB_SCHEMA}}},
+                      **problem_responses("401", "404")},
+    }, "delete": {
+        "summary": "Cancel a queued or running job (no more letters are rendered; a finished job stays)",
+        "parameters": [_JOB_ID_PARAM],
+        "responses": {"200": {"description": "The job, now cancelled (or as it finished)",
                               "content": {"application/json": {"schema": _JOB_SCHEMA}}},
                       **problem_responses("401", "404")},
     }},
