@@ -19,6 +19,7 @@ from . import problems
 from .blueprints import register_blueprints
 from .commands import register_commands
 from .config import Settings
+from .logformat import formatter
 from .metrics import observe_request
 from .errors import AuthError
 
@@ -57,11 +58,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _configure_logging(settings: Settings) -> None:
     root = logging.getLogger("formsvc")
     root.setLevel(settings.log_level)
-    if not root.handlers:
+    ours = [h for h in root.handlers if getattr(h, "formsvc", False)]
+    if not ours and not root.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.formsvc = True  # type: ignore[attr-defined]
         root.addHandler(handler)
         root.propagate = False
+        ours = [handler]
+    for handler in ours:
+        handler.setFormatter(formatter(settings.log_format))
 
 
 def _install_auth(app: Flask, settings: Settings) -> None:
@@ -90,7 +95,9 @@ def _install_request_log(app: Flask) -> None:
     def _log_request(response: Response) -> Response:
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         # Only ids, endpoint, status and timing: never names, addresses, IBANs or bodies.
+        case_id = g.get("case_id", "-")
         log.info("endpoint=%s status=%s ms=%.1f case_id=%s", request.endpoint, response.status_code,
-                 elapsed, g.get("case_id", "-"))
+                 elapsed, case_id, extra={"fields": {"endpoint": request.endpoint, "status": response.status_code,
+                                                     "ms": round(elapsed, 1), "case_id": case_id}})
         observe_request(request.endpoint, response.status_code, elapsed / 1000)
         return response

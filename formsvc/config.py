@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "JOB_RETENTION_HOURS": 24,
     "CACHE_DIR": None,  # None: ``formsvc`` in $XDG_CACHE_HOME, else in ~/.cache
     "LOG_LEVEL": "INFO",
+    "LOG_FORMAT": "text",  # or "json": one JSON object per line
     "BROKER_URL": None,  # None: jobs run in the service's own pool (the embedded runner); amqp://... : Celery
     "JOB_QUEUE": "formsvc",  # the Celery queue the distributed runner sends shares to
     "JOB_SHARE_SIZE": 50,  # letters per share of a distributed job
@@ -77,6 +78,7 @@ class Settings:
     job_retention_hours: float
     cache_dir: Path
     log_level: str
+    log_format: str
     broker_url: str | None
     job_queue: str
     job_share_size: int
@@ -113,6 +115,7 @@ class Settings:
                 job_retention_hours=_typed(merged, "JOB_RETENTION_HOURS", float),
                 cache_dir=Path(merged["CACHE_DIR"]) if merged["CACHE_DIR"] else _default_cache_dir(),
                 log_level=str(merged["LOG_LEVEL"]).upper(),
+                log_format=str(merged["LOG_FORMAT"]).lower(),
                 broker_url=str(merged["BROKER_URL"]) if merged["BROKER_URL"] else None,
                 job_queue=str(merged["JOB_QUEUE"]),
                 job_share_size=_typed(merged, "JOB_SHARE_SIZE", int),
@@ -136,6 +139,8 @@ class Settings:
         if not self.job_retention_hours > 0:
             raise ConfigurationError("FORMSVC_JOB_RETENTION_HOURS must be a positive number of hours "
                                      f"(got {self.job_retention_hours!r}).")
+        if self.log_format not in ("text", "json"):
+            raise ConfigurationError(f"FORMSVC_LOG_FORMAT must be text or json (got {self.log_format!r})")
         if not 0 < self.read_timeout <= 3600:
             raise ConfigurationError("FORMSVC_READ_TIMEOUT must be a number of seconds above 0 (at most 3600), e.g. 5")
         if self.read_min_rate < 1:

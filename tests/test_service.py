@@ -166,3 +166,30 @@ def test_unexpected_errors_are_logged_without_their_message(tmp_path):
     text = "\n".join(r.getMessage() + (str(r.exc_info) if r.exc_info else "") for r in records)
     assert "ValueError" in text and "test_service.py" in text
     assert "Zahlmann" not in text and "DE89370400440532013000" not in text
+
+
+def test_json_log_lines_carry_fields_and_no_personal_data(tmp_path, example_case):
+    """FORMSVC_LOG_FORMAT=json: each request line is one JSON object with endpoint, status, ms, case id."""
+    import json
+
+    app = create_app({"LOG_FORMAT": "json", "DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"})
+    ours = [h for h in logging.getLogger("formsvc").handlers if getattr(h, "formsvc", False)]
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    keep = Keep()
+    logging.getLogger("formsvc").addHandler(keep)
+    try:
+        app.test_client().post("/v1/validate", json=example_case)
+    finally:
+        logging.getLogger("formsvc").removeHandler(keep)
+    (line,) = [ours[0].format(r) for r in records if "endpoint=" in r.getMessage()] if ours else [""]
+    entry = json.loads(line)
+    assert (entry["endpoint"], entry["status"], entry["case_id"]) == ("validate.validate", 200, "2026-000042")
+    assert entry["level"] == "INFO" and isinstance(entry["ms"], float)
+    for secret in ("Zahlmann", "Eulenweg", "DE89370400440532013000"):
+        assert secret not in line
+    create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"})  # back to text for later tests
