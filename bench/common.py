@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import gc
+import os
 import resource
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -44,3 +47,15 @@ def peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
+
+
+def on_one_core(measure: Callable[[], _T]) -> _T:
+    """Run ``measure`` pinned to one core (quality.md's "on one core"); all cores back afterwards."""
+    if not hasattr(os, "sched_setaffinity"):
+        return measure()
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})
+    try:
+        return measure()
+    finally:
+        os.sched_setaffinity(0, cores)

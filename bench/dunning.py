@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +22,7 @@ from formsvc.case import loads
 from formsvc.dunning.proposal import propose
 from formsvc.validation import validate
 
-from .common import Result
+from .common import Result, on_one_core
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2000.0
@@ -57,15 +56,7 @@ def _rate(func: Callable[[list[Any]], Any], cases: list[Any], seconds: float) ->
 
 def run(quick: bool = False) -> list[Result]:
     """Measure pinned to one core (the other benchmarks get all cores back afterwards)."""
-    pinned = hasattr(os, "sched_setaffinity")
-    if pinned:
-        cores = os.sched_getaffinity(0)
-        os.sched_setaffinity(0, {min(cores)})
-    try:
-        return _measure(quick)
-    finally:
-        if pinned:
-            os.sched_setaffinity(0, cores)
+    return on_one_core(lambda: _measure(quick))
 
 
 def _measure(quick: bool) -> list[Result]:

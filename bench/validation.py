@@ -8,7 +8,6 @@ Also measured: the ``eda`` profile and an invalid case with nine objections
 """
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from formsvc.case import loads
 from formsvc.validation import schema, validate
 
-from .common import Result
+from .common import Result, on_one_core
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2000.0
@@ -44,15 +43,7 @@ def _rate(func: Callable[[Any], Any], cases: list[Any], seconds: float) -> float
 
 def run(quick: bool = False) -> list[Result]:
     """Measure and compare, pinned to one core (the other benchmarks get all cores back afterwards)."""
-    pinned = hasattr(os, "sched_setaffinity")
-    if pinned:
-        cores = os.sched_getaffinity(0)
-        os.sched_setaffinity(0, {min(cores)})
-    try:
-        return _measure(quick)
-    finally:
-        if pinned:
-            os.sched_setaffinity(0, cores)
+    return on_one_core(lambda: _measure(quick))
 
 
 def _measure(quick: bool) -> list[Result]:
