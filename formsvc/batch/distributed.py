@@ -49,10 +49,10 @@ from kombu import Exchange, Queue
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import Settings
-from ..errors import BatchRejected, BrokerUnavailable, ConflictError, FormsvcError, JobNotReady, NotFound
+from ..errors import BatchRejected, BrokerUnavailable, FormsvcError, NotFound
 from ..render.pdfstream import StreamingPdfWriter
 from .core import TEMP_PREFIX, BatchResult, LetterEntry
-from .jobs import ACTIVE, JobRecord, now_epoch, skipped_from_json, skipped_to_json
+from .jobs import ACTIVE, JobRecord, ensure_finished, now_epoch, skipped_from_json, skipped_to_json
 from .pool import MAX_CHUNK, render_chunk_to_file
 from .screening import Screening, SkippedCase, case_id_of
 from .shared import MAX_ATTEMPTS, ResultReader, SharedJobStore
@@ -375,15 +375,7 @@ class CeleryJobRunner:
 
     def result(self, job_id: str) -> ResultReader:
         """The finished print file as a stream from the database."""
-        job = self.status(job_id)
-        if job.status in ACTIVE:
-            raise JobNotReady(f"Job {job_id} is {job.status} ({job.done} of {job.total} letters); "
-                              f"poll /v1/jobs/{job_id} until its status is 'done'.")
-        if job.status == "cancelled":
-            raise ConflictError(f"Job {job_id} was cancelled; it has no print file.")
-        if job.status == "failed":
-            error = job.error or {}
-            raise ConflictError(f"Job {job_id} failed: {error.get('message', 'unknown error')}", job_error=error)
+        ensure_finished(self.status(job_id))
         if not self.store.has_result(job_id):
             raise NotFound(f"The print file of job {job_id} is no longer kept.")
         return self.store.open_result(job_id)

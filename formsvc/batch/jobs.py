@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, select, update
 
 from ..db import create_tables
+from ..errors import ConflictError, JobNotReady
 from ..validation import Objection, Report
 from .screening import SkippedCase
 
@@ -185,3 +186,15 @@ class JobStore:
         with self.engine.begin() as conn:
             conn.execute(self.table.delete().where(self.table.c.id == job_id))
 
+
+
+def ensure_finished(job: JobRecord) -> None:
+    """Raise unless ``job`` is done: 409 ``job_not_ready`` while it runs, 409 when it failed or was cancelled."""
+    if job.status in ACTIVE:
+        raise JobNotReady(f"Job {job.id} is {job.status} ({job.done} of {job.total} letters); "
+                          f"poll /v1/jobs/{job.id} until its status is 'done'.")
+    if job.status == "failed":
+        error = job.error or {}
+        raise ConflictError(f"Job {job.id} failed: {error.get('message', 'unknown error')}", job_error=error)
+    if job.status == "cancelled":
+        raise ConflictError(f"Job {job.id} was cancelled; it has no print file.")

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from ..config import Settings
-from ..errors import BatchRejected, ConflictError, FormsvcError, JobNotReady, NotFound
+from ..errors import BatchRejected, FormsvcError, NotFound
 from .core import render_screened, sweep_stale_temp
-from .jobs import ACTIVE, JobRecord, JobStore, now_epoch
+from .jobs import ACTIVE, JobRecord, JobStore, ensure_finished, now_epoch
 from .pool import process_alive
 from .screening import Screening
 
@@ -106,16 +106,7 @@ class LocalJobRunner:
 
     def result(self, job_id: str) -> Path:
         """Path of the finished PDF."""
-        job = self.status(job_id)
-        if job.status in ACTIVE:
-            raise JobNotReady(f"Job {job_id} is {job.status} ({job.done} of {job.total} letters); "
-                              f"poll /v1/jobs/{job_id} until its status is 'done'.")
-        if job.status == "failed":
-            error = job.error or {}
-            raise ConflictError(f"Job {job_id} failed: {error.get('message', 'unknown error')}",
-                                job_error=error)
-        if job.status == "cancelled":
-            raise ConflictError(f"Job {job_id} was cancelled; it has no print file.")
+        ensure_finished(self.status(job_id))
         path = self.result_path(job_id)
         if not path.is_file():
             raise NotFound(f"The print file of job {job_id} is no longer kept.")
