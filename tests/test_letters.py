@@ -184,8 +184,8 @@ def test_no_bank_account_means_no_payment_block(example_case):
 
 
 WINDOW = (20, 45, 105, 90)
-RETURN_BOX = (24.5, 48.5, 100.5, 53.5)
-RECIPIENT_BOX = (24.5, 57.2, 100.5, 89.2)
+RETURN_BOX = (24.5, 44.5, 100.5, 49)  # the first line of the Zusatz- und Vermerkzone (DIN 5008 form B)
+RECIPIENT_BOX = (24.5, 62.5, 100.5, 90)  # the Anschriftzone, 62.7 to 90 mm
 
 
 def test_window_holds_only_return_line_and_recipient(example_case):
@@ -331,7 +331,8 @@ def test_long_creditor_keeps_its_whole_address_in_the_return_line(example_case):
     page = pypdfium2.PdfDocument(letter.data)[0]
     mm = 72 / 25.4
     height = page.get_height()
-    return_zone = page.get_textpage().get_text_bounded(25 * mm, height - 53 * mm, 100 * mm, height - 49 * mm)
+    # the first line of the Zusatz- und Vermerkzone, 45 to 48.5 mm from the top (DIN 5008 form B)
+    return_zone = page.get_textpage().get_text_bounded(25 * mm, height - 48.6 * mm, 100 * mm, height - 45 * mm)
     assert return_zone.startswith("Grun") and "… · Große Elbstraße am Altonaer Fischmarkt" in return_zone
     assert return_zone.endswith("4. OG · 20457 Hamburg")
     assert _overlapping_characters(page) == []
@@ -387,7 +388,8 @@ def test_long_but_real_values_are_printed_in_full(example_case):
     text = page.get_textpage().get_text_range()
     flat = re.sub(r"[\s\-]+", "", text)
     mm, height = 72 / 25.4, page.get_height()
-    return_zone = page.get_textpage().get_text_bounded(25 * mm, height - 53 * mm, 100 * mm, height - 49 * mm)
+    # the first line of the Zusatz- und Vermerkzone, 45 to 48.5 mm from the top (DIN 5008 form B)
+    return_zone = page.get_textpage().get_text_bounded(25 * mm, height - 48.6 * mm, 100 * mm, height - 45 * mm)
     assert text.count("…") == return_zone.count("…")
     for value in (creditor["name"], creditor["address"]["street"], creditor["register"], creditor["email"]):
         assert re.sub(r"[\s\-]+", "", value) in flat, value
