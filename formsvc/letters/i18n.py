@@ -26,8 +26,19 @@ from .. import resources
 LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES",
            "nl": "nl_NL", "pl": "pl_PL", "tr": "tr_TR"}
 DOMAIN = "messages"
-#: Date patterns where the locale's medium form is not what business letters there use.
-DATE_PATTERNS = {"pl": "dd.MM.yyyy", "tr": "dd.MM.yyyy"}
+#: Dates in running text and the information block, as business letters of each country write
+#: them: German numerically (DIN 5008 allows both; the information block keeps 05.01.2026), the
+#: others with the full month name ("5 January 2026", "5 janvier 2026", "5 de enero de 2026",
+#: Polish with the usual "r." for "roku"), never the locale's abbreviations ("5 janv. 2026").
+DATE_PATTERNS = {"de": "dd.MM.yyyy", "en": "d MMMM yyyy", "fr": "d MMMM yyyy", "it": "d MMMM yyyy",
+                 "es": "d 'de' MMMM 'de' yyyy", "nl": "d MMMM yyyy", "pl": "d MMMM yyyy 'r.'",
+                 "tr": "d MMMM yyyy"}
+#: Dates in the columns of the itemised table, where a month name would not fit: numeric, with the
+#: separator of each country (05/01/2026, 05-01-2026, 05.01.2026), always with a four-digit year.
+NUMERIC_PATTERNS = {"de": "dd.MM.yyyy", "en": "dd/MM/yyyy", "fr": "dd/MM/yyyy", "it": "dd/MM/yyyy",
+                    "es": "dd/MM/yyyy", "nl": "dd-MM-yyyy", "pl": "dd.MM.yyyy", "tr": "dd.MM.yyyy"}
+#: The first day of a month is an ordinal in French ("1er janvier") and Italian ("1º gennaio").
+FIRST_OF_MONTH = {"fr": "1er", "it": "1º"}
 
 
 def letters_dir() -> Path:
@@ -82,8 +93,14 @@ def number(value: Decimal, language: str) -> str:
     return format_decimal(value, format="#,##0.####", locale=locale(language))
 
 
-def date(value: dt.date | None, language: str) -> str:
-    """A date as the letter's country writes it (``05.01.2026``, ``5 Jan 2026``); ``""`` for none."""
+def date(value: dt.date | None, language: str, *, numeric: bool = False) -> str:
+    """A date as the letter's country writes it in running text (``05.01.2026``, ``5 January 2026``,
+    ``1er janvier 2026``) or, with ``numeric``, in a table column (``05/01/2026``); ``""`` for none."""
     if not value:
         return ""
-    return format_date(value, format=DATE_PATTERNS.get(language, "medium"), locale=locale(language))
+    if numeric:
+        return format_date(value, format=NUMERIC_PATTERNS[language], locale=locale(language))
+    text = format_date(value, format=DATE_PATTERNS[language], locale=locale(language))
+    if value.day == 1 and language in FIRST_OF_MONTH:
+        text = FIRST_OF_MONTH[language] + text[1:]
+    return text

@@ -100,7 +100,8 @@ def amounts(statement: Statement, language: str) -> dict[str, Any]:
     claims, interest, notes = [], [], []
     for line in statement.claims:
         document = " ".join(p for p in (line.description, line.document_no) if p) or f"#{line.index + 1}"
-        claims.append({"document": document, "date": date(line.date), "due_date": date(line.due_date),
+        claims.append({"document": document, "date": i18n.date(line.date, language, numeric=True),
+                       "due_date": i18n.date(line.due_date, language, numeric=True),
                        "amount": money(line.amount), "paid": money(line.paid), "open": money(line.open)})
         result = line.interest
         booked = line.booked

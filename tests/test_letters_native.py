@@ -1,0 +1,114 @@
+"""Native in every language (issue 12, item 4): the grammar of the addressee and the claims, dates
+and typography as each country's business letters have them. Read on the HTML letter (the same
+template as the PDF)."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import re
+
+import pytest
+
+from formsvc.letters import options_from, render_letter
+from formsvc.letters.i18n import date as letter_date
+from formsvc.letters.options import LANGUAGES, LEVELS, TONES
+
+from conftest import SAMPLES, load_case
+
+
+def text(case, **overrides) -> str:
+    """The letter's visible text (HTML without styles and tags), spaces kept as they are."""
+    markup = render_letter(case, options_from(case, {"format": "html", **overrides})).data.decode()
+    body = markup[markup.index("<body>"):]
+    body = re.sub(r"<img[^>]*>", "", body)
+    body = re.sub(r"</(p|tr|h1|div|th|td)>|<br/>", "\n", body)
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def window(case, **overrides) -> str:
+    """The recipient block's text."""
+    markup = render_letter(case, options_from(case, {"format": "html", **overrides})).data.decode()
+    block = markup[markup.index('<div class="recipient"'):]
+    return html.unescape(re.sub(r"<[^>]+>", " ", block[:block.index("</div>")]))
+
+
+@pytest.fixture
+def company_case(example_case):
+    """The example with a company debtor and three claims."""
+    case = copy.deepcopy(example_case)
+    case["debtors"] = [{"type": "company", "name": "Beispiel Handel GmbH & Co. KG",
+                        "address": {"street": "Industriestraße 7", "postal_code": "50667", "city": "Köln"}}]
+    base = case["claims"][0]
+    case["claims"] = [dict(base, document_no=f"RE-2025-{n}", amount=f"{n}00.00") for n in (101, 102, 103)]
+    return case
+
+
+@pytest.fixture
+def private_case():
+    """A private creditor (a person, Dr. Jürgen Weiß) writing to a company."""
+    return load_case(SAMPLES / "valid" / "02_person_creditor_with_co_creditor_vs_company.json")
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+#: Letter date 5 January 2026 and deadline 19 January 2026 of the example, as running text prints them.
+LONG_DATES = {
+    "de": ("05.01.2026", "19.01.2026"), "en": ("5 January 2026", "19 January 2026"),
+    "fr": ("5 janvier 2026", "19 janvier 2026"), "it": ("5 gennaio 2026", "19 gennaio 2026"),
+    "es": ("5 de enero de 2026", "19 de enero de 2026"), "nl": ("5 januari 2026", "19 januari 2026"),
+    "pl": ("5 stycznia 2026 r.", "19 stycznia 2026 r."), "tr": ("5 Ocak 2026", "19 Ocak 2026"),
+}
+#: The claim's date (1 October 2025) in the table's date column.
+TABLE_DATES = {"de": "01.10.2025", "en": "01/10/2025", "fr": "01/10/2025", "it": "01/10/2025",
+               "es": "01/10/2025", "nl": "01-10-2025", "pl": "01.10.2025", "tr": "01.10.2025"}
+#: What the locales' medium form printed before: month abbreviations no business letter uses.
+ABBREVIATIONS = re.compile(r"\b(Jan|janv\.|gen|ene|jan\.|sty|Oca|Oct|oct\.|ott|okt\.|paź|Eki|Dec|déc\.|dic|gru|Ara)\b")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dates_with_full_month_names_and_numeric_in_the_table(example_case, language):
+    """Letter date and deadline in running text with the month's full name (German numerically,
+    DIN 5008); the table's date columns numerically with the country's separator; no abbreviations."""
+    for level in LEVELS:
+        letter = text(example_case, language=language, level=level)
+        day, deadline = LONG_DATES[language]
+        assert day in letter and deadline in letter
+        assert TABLE_DATES[language] in letter
+        assert not ABBREVIATIONS.search(letter), ABBREVIATIONS.search(letter).group(0)
+
+
+@pytest.mark.parametrize("language,expected", [("fr", "1er janvier 2026"), ("it", "1º gennaio 2026"),
+                                               ("en", "1 January 2026"), ("es", "1 de enero de 2026")])
+def test_first_day_of_the_month(language, expected):
+    """French and Italian write the first of the month as an ordinal."""
+    assert letter_date(dt.date(2026, 1, 1), language) == expected
+
+
+# --- French typography ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("party", ["consumer", "company", "private"])
+def test_french_narrow_no_break_space_before_punctuation(example_case, company_case, private_case, party):
+    """French: a narrow no-break space (U+202F) before ; : ! ? and %, inside « », never a plain or
+    missing space, in every tone and level."""
+    case = {"consumer": example_case, "company": company_case, "private": private_case}[party]
+    for tone in TONES:
+        for level in LEVELS:
+            letter = text(case, language="fr", tone=tone, level=level)
+            wrong = re.findall(r".{0,20}(?:[ \u00a0]|(?<=\w))[;:!?%].{0,5}|«[ \u00a0]|[ \u00a0]»", letter)
+            assert wrong == [], (tone, level, wrong)
+            assert "\u202f:" in letter or "\u202f;" in letter
+
+
+# --- salutations ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("salutation", ["herr", "frau"])
+def test_turkish_honorific_once(example_case, salutation):
+    """Turkish: "Sayın" with the full name, without Bey/Hanım after it (TDK: not both), and only in the
+    salutation, not again in the window."""
+    example_case["debtors"][0]["salutation"] = salutation
+    letter = text(example_case, language="tr")
+    assert "Sayın Max Zahlmann," in letter
+    assert letter.count("Sayın") == 1
+    assert "Bey" not in letter and "Hanım" not in letter
+    assert window(example_case, language="tr").split() [:2] == ["Max", "Zahlmann"]
