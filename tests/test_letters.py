@@ -270,7 +270,8 @@ def test_labels_never_run_into_their_values(example_case, language):
     page = pypdfium2.PdfDocument(letter.data)[0]
     t = translations(language)
     info_value = [b for b in _text_boxes(page, "MB-2026-42") if b[0] > INFO_BLOCK_LEFT][0]
-    for label in (t.gettext("Date"), t.gettext("Our reference"), t.gettext("Invoice no."), t.gettext("Email")):
+    for label in (t.gettext("Date"), t.gettext("Our reference"), t.ngettext("Invoice no.", "Invoice nos.", 1),
+                  t.gettext("Email")):
         box = [b for b in _text_boxes(page, label) if b[0] > INFO_BLOCK_LEFT][0]
         assert box[2] + 2 <= info_value[0], f"{language}: {label!r} runs into its value"
     payment_value = _text_boxes(page, "DE89 3704")[0]  # the IBAN: first in the payment block's value column

@@ -57,7 +57,7 @@ LONG_DATES = {
     "de": ("05.01.2026", "19.01.2026"), "en": ("5 January 2026", "19 January 2026"),
     "fr": ("5 janvier 2026", "19 janvier 2026"), "it": ("5 gennaio 2026", "19 gennaio 2026"),
     "es": ("5 de enero de 2026", "19 de enero de 2026"), "nl": ("5 januari 2026", "19 januari 2026"),
-    "pl": ("5 stycznia 2026 r.", "19 stycznia 2026 r."), "tr": ("5 Ocak 2026", "19 Ocak 2026"),
+    "pl": ("5 stycznia 2026", "19 stycznia 2026"), "tr": ("5 Ocak 2026", "19 Ocak 2026"),
 }
 #: The claim's date (1 October 2025) in the table's date column.
 TABLE_DATES = {"de": "01.10.2025", "en": "01/10/2025", "fr": "01/10/2025", "it": "01/10/2025",
@@ -112,3 +112,79 @@ def test_turkish_honorific_once(example_case, salutation):
     assert letter.count("Sayın") == 1
     assert "Bey" not in letter and "Hanım" not in letter
     assert window(example_case, language="tr").split() [:2] == ["Max", "Zahlmann"]
+
+
+# --- singular and plural of the claims -----------------------------------------------------------
+
+#: (one claim, friendly reminder) and (three claims, firm final notice): the claim(s) in the number
+#: the letter has (before, the reminder always spoke of "invoices" and the final notice of "the claim").
+NUMBER = {
+    "de": ("die unten aufgeführte Forderung konnten", "die unten aufgeführten Forderungen nicht beglichen"),
+    "en": ("the amount listed below has not yet been paid", "you have not settled the claims listed below"),
+    "fr": ("la somme ci-dessous reste impayée", "vous n'avez pas réglé les créances ci-dessous"),
+    "it": ("l'importo sotto elencato non è ancora stato pagato", "non ha saldato i crediti sotto elencati"),
+    "es": ("el importe que se indica a continuación aún no ha sido pagado",
+           "no ha saldado las deudas que se indican a continuación"),
+    "nl": ("is het hieronder vermelde bedrag nog niet betaald", "de hieronder vermelde vorderingen niet voldaan"),
+    "pl": ("należność wymieniona poniżej nie została dotychczas uregulowana",
+           "należności wymienione poniżej nie zostały uregulowane"),
+    "tr": ("belirtilen tutar henüz ödenmemiştir", "belirtilen alacakları ödemediniz"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_claims_in_the_singular_or_plural_by_their_number(example_case, company_case, language):
+    """One claim is "the claim", three are "the claims", in every tone and level."""
+    one, three = NUMBER[language]
+    assert one in text(example_case, language=language, tone="friendly", level=1)
+    assert three in text(company_case, language=language, tone="firm", level=3)
+    plural = re.compile(r"Forderungen|Rechnungen|amounts|claims|invoices|sommes|créances|factures|importi|crediti"
+                        r"|fatture|importes|deudas|facturas|bedragen|vorderingen|facturen|należności wymienione|Kwoty"
+                        r"|tutarlar|alacaklar|faturalar|Beträge|montants")
+    for tone in TONES:
+        for level in LEVELS:
+            body = text(example_case, language=language, tone=tone, level=level).split("\n")
+            paragraphs = [p for p in body if len(p) > 60 and "%" not in p and "§" not in p]
+            assert not [p for p in paragraphs[:3] if plural.search(p)], (tone, level)
+
+
+# --- each document named by what it is ----------------------------------------------------------
+
+@pytest.mark.parametrize("description,kind", [
+    ("Rechnung", "invoice"), ("Honorarrechnung", "invoice"), ("Kaufvertrag/Rechnung", "invoice"),
+    ("Mietrückstand laut Aufstellung", "rent"), ("Betriebskostenabrechnung 2024", "statement"),
+    ("Jahresabrechnung Strom", "statement"), ("Beitragsaufstellung", "statement"),
+    ("Darlehensvertrag (gekündigt)", "contract"), ("Teilzahlungskauf Einbauküche", "document"),
+])
+def test_document_kind_from_the_description(description, kind):
+    from formsvc.letters.model import document_kind
+    assert document_kind(description) == kind
+
+
+LABELS = {  # rent account, one; contracts, two; mixed kinds: documents
+    "de": ("Mietkonto", "Vertragsnr.", "Beleg-Nr."), "en": ("Rent account", "Contract nos.", "Document nos."),
+    "fr": ("Compte de loyer", "Contrats n°", "Pièces n°"), "it": ("Conto locazione", "Contratti n.", "Documenti n."),
+    "es": ("Cuenta de alquiler", "N.º de contratos", "N.º de documentos"),
+    "nl": ("Huurrekening", "Contractnrs.", "Documentnrs."), "pl": ("Konto czynszowe", "Nr umów", "Nr dokumentów"),
+    "tr": ("Kira hesabı", "Sözleşme no.", "Belge no."),
+}
+INVOICE = {"de": "Rechnungsnr.", "en": "Invoice", "fr": "Facture", "it": "Fattur", "es": "factura",
+           "nl": "Factuur", "pl": "faktur", "tr": "Fatura"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_documents_named_by_their_description(example_case, language):
+    """The information block and the subject name a rent account as a rent account, contracts as
+    contracts, mixed documents as documents — never "invoice number" for what is no invoice."""
+    rent, contracts, mixed = LABELS[language]
+    claim = example_case["claims"][0]
+    for descriptions, label in ((["Mietrückstand laut Aufstellung"], rent),
+                                (["Darlehensvertrag", "Kaufvertrag"], contracts),
+                                (["Darlehensvertrag", "Rechnung"], mixed)):
+        example_case["claims"] = [dict(claim, description=d, document_no=f"D-{n}") for n, d in enumerate(descriptions)]
+        letter = text(example_case, language=language)
+        lines = [line for line in letter.split("\n") if line.strip()]
+        at = next(i for i, line in enumerate(lines) if LONG_DATES[language][0] in line)
+        head = "\n".join(lines[:at + 2])  # the information block (its date last) and the subject
+        assert head.count(label) == 2, (label, head)  # information block and subject
+        assert INVOICE[language] not in head

@@ -29,9 +29,10 @@ DOMAIN = "messages"
 #: Dates in running text and the information block, as business letters of each country write
 #: them: German numerically (DIN 5008 allows both; the information block keeps 05.01.2026), the
 #: others with the full month name ("5 January 2026", "5 janvier 2026", "5 de enero de 2026",
-#: Polish with the usual "r." for "roku"), never the locale's abbreviations ("5 janv. 2026").
+#: Polish without "r.", which would double the full stop at a sentence's end), never the locale's
+#: abbreviations ("5 janv. 2026").
 DATE_PATTERNS = {"de": "dd.MM.yyyy", "en": "d MMMM yyyy", "fr": "d MMMM yyyy", "it": "d MMMM yyyy",
-                 "es": "d 'de' MMMM 'de' yyyy", "nl": "d MMMM yyyy", "pl": "d MMMM yyyy 'r.'",
+                 "es": "d 'de' MMMM 'de' yyyy", "nl": "d MMMM yyyy", "pl": "d MMMM yyyy",
                  "tr": "d MMMM yyyy"}
 #: Dates in the columns of the itemised table, where a month name would not fit: numeric, with the
 #: separator of each country (05/01/2026, 05-01-2026, 05.01.2026), always with a four-digit year.

@@ -129,14 +129,38 @@ def amounts(statement: Statement, language: str) -> dict[str, Any]:
             "total": money(statement.total)}
 
 
+#: What a claim's ``description`` names (German, as the contract gives it), first match wins:
+#: invoice ("Rechnung", not "Abrechnung"), rent account, statement, contract; anything else is a document.
+DOCUMENT_KINDS = (("invoice", ("rechnung",)), ("rent", ("miet", "pacht")),
+                  ("statement", ("abrechnung", "aufstellung", "kontoauszug", "saldo")),
+                  ("contract", ("vertrag",)))
+
+
+def document_kind(description: Any) -> str:
+    """``invoice``, ``rent``, ``statement``, ``contract`` or ``document`` for a claim's description."""
+    text = str(description or "").lower()
+    for kind, words in DOCUMENT_KINDS:
+        probe = text.replace("abrechnung", "") if kind == "invoice" else text
+        if any(word in probe for word in words):
+            return kind
+    return "document"
+
+
+def documents_kind(claims: list[Any]) -> str:
+    """The kind the information block and subject name the listed documents by: the claims' common kind,
+    ``document`` when they differ."""
+    kinds = {document_kind(cl.get("description")) for cl in claims}
+    return kinds.pop() if len(kinds) == 1 else "document"
+
+
 def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
           pay: Payment | None, *, settings: Any = None) -> LetterContext:
     """Everything the template prints for this case and these options (``settings``: where the
     catalogue comes from, for the ground of each claim in the § 13a RDG block)."""
     language = options.language
     to = addressee(case, 0, options.letter_date)  # the letter goes to the first debtor (or its representative)
-    invoices = ", ".join(str(cl.get("document_no")) for cl in case.get("claims") or []
-                         if isinstance(cl, dict) and cl.get("document_no"))
+    listed = [cl for cl in case.get("claims") or [] if isinstance(cl, dict) and cl.get("document_no")]
+    invoices = ", ".join(str(cl.get("document_no")) for cl in listed)
     court = str(c.get(case, "courts", "dunning", "name") or "")
     head = letterhead(case)
     reference = str(case.get("reference") or case.get("case_id") or "")
@@ -158,6 +182,7 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
             "reference": reference,
             "case_id": str(case.get("case_id") or ""),
             "invoices": invoices,
+            "documents_kind": documents_kind(listed), "documents_count": len(listed),
             "court": court,
             "info_pt": info_pt([v for v in (date, reference, invoices, head["phone"], head["email"]) if v]),
         },
