@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from formsvc.letters import assets
-from formsvc.letters.i18n import LOCALES, letters_dir, po_path
+from formsvc.letters.i18n import LOCALES, VOICES, letters_dir, po_path
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 #: Salutations may leave the name out (French "Monsieur,", Polish "Szanowny Panie,") or use another form.
@@ -29,10 +29,13 @@ def test_catalog_has_every_template_message(language):
     """Each locale's messages.po has exactly the template's msgids, all translated, none fuzzy."""
     with open(po_path(language), "rb") as handle:
         catalog = read_po(handle)
-    ids = {(m.context, m.id) for m in catalog if m.id}
+    ids = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in catalog if m.id}
     expected = template_msgids()
     assert expected - ids == set(), f"{language} lacks messages"
-    assert ids - expected == set(), f"{language} has stale messages"
+    # besides the template's messages a catalog may carry a grammatical voice of a plain message
+    # (context "company", "I", "I, company": i18n.voice), where that language's grammar differs
+    voiced = {(name, message) for name in VOICES for context, message in expected if context is None}
+    assert ids - expected - voiced == set(), f"{language} has stale messages"
     plural_forms = catalog.num_plurals
     for message in catalog:
         if not message.id:

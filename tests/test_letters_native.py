@@ -122,9 +122,9 @@ NUMBER = {
     "de": ("die unten aufgeführte Forderung konnten", "die unten aufgeführten Forderungen nicht beglichen"),
     "en": ("the amount listed below has not yet been paid", "you have not settled the claims listed below"),
     "fr": ("la somme ci-dessous reste impayée", "vous n'avez pas réglé les créances ci-dessous"),
-    "it": ("l'importo sotto elencato non è ancora stato pagato", "non ha saldato i crediti sotto elencati"),
+    "it": ("l'importo sotto elencato non è ancora stato pagato", "saldato i crediti sotto elencati"),
     "es": ("el importe que se indica a continuación aún no ha sido pagado",
-           "no ha saldado las deudas que se indican a continuación"),
+           "saldado las deudas que se indican a continuación"),
     "nl": ("is het hieronder vermelde bedrag nog niet betaald", "de hieronder vermelde vorderingen niet voldaan"),
     "pl": ("należność wymieniona poniżej nie została dotychczas uregulowana",
            "należności wymienione poniżej nie zostały uregulowane"),
@@ -188,3 +188,30 @@ def test_documents_named_by_their_description(example_case, language):
         head = "\n".join(lines[:at + 2])  # the information block (its date last) and the subject
         assert head.count(label) == 2, (label, head)  # information block and subject
         assert INVOICE[language] not in head
+
+
+# --- a company addressed as a company ------------------------------------------------------------
+
+#: The polite singular that addresses one person ("Lei", "La preghiamo", "usted", "Le rogamos"), which
+#: a letter to a firm does not use: Italian writes to a company with "Voi" ("Vi preghiamo", "Vostro"),
+#: Spanish with "ustedes" ("Les rogamos", "abonen").
+SINGULAR_YOU = {
+    "it": re.compile(r"\b(Lei|La preghiamo|La invitiamo|La diffidiamo|Suo|Sua|Le offriamo|Le è|esiti|avesse)\b"),
+    "es": re.compile(r"\b(usted|Usted|Le rogamos|Le requerimos|Le ofrecemos|Le agradeceríamos|se le haya|Escanee"
+                     r"|tiene|desea|dude|ha realizado)\b"),
+}
+PLURAL_YOU = {"it": re.compile(r"\b(Vi|Vostro|Vostra|Siete|avete|aveste)\b"),
+              "es": re.compile(r"\b(Les|les|ustedes|Ustedes|abonen|transfieran|Escaneen)\b")}
+
+
+@pytest.mark.parametrize("language", ["it", "es"])
+def test_company_is_addressed_in_the_plural(example_case, company_case, language):
+    """Italian and Spanish address a company in the plural (Vi/Vostro, ustedes) in every tone and
+    level, and a person in the polite singular (Lei, usted)."""
+    for tone in TONES:
+        for level in LEVELS:
+            firm = text(company_case, language=language, tone=tone, level=level)
+            assert not SINGULAR_YOU[language].search(firm), (tone, level, SINGULAR_YOU[language].search(firm))
+            assert PLURAL_YOU[language].search(firm)
+            person = text(example_case, language=language, tone=tone, level=level)
+            assert SINGULAR_YOU[language].search(person) and not PLURAL_YOU[language].search(person)

@@ -13,12 +13,14 @@ import io
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
+from jinja2 import pass_context
 
 from .. import resources
 
@@ -40,6 +42,48 @@ NUMERIC_PATTERNS = {"de": "dd.MM.yyyy", "en": "dd/MM/yyyy", "fr": "dd/MM/yyyy", 
                     "es": "dd/MM/yyyy", "nl": "dd-MM-yyyy", "pl": "dd.MM.yyyy", "tr": "dd.MM.yyyy"}
 #: The first day of a month is an ordinal in French ("1er janvier") and Italian ("1º gennaio").
 FIRST_OF_MONTH = {"fr": "1er", "it": "1º"}
+
+
+#: Grammatical voices a message may have besides its plain form (gettext contexts of the same msgid,
+#: looked up in the order :func:`voice` gives, before the plain message): ``"company"`` when the letter
+#: is addressed to a firm (Italian "Vi"/"Vostro", Spanish "ustedes"), ``"I"`` when a private creditor
+#: (a person, alone) writes in its own name, ``"I, company"`` both. A language carries a voice's
+#: entry only where its grammar differs from the plain message.
+VOICES = ("I, company", "I", "company")
+
+
+def voice(*, private_creditor: bool, company_addressee: bool) -> tuple[str, ...]:
+    """The contexts to look a message up in, first match wins, before its plain form."""
+    if private_creditor and company_addressee:
+        return ("I, company", "I", "company")
+    if private_creditor:
+        return ("I",)
+    return ("company",) if company_addressee else ()
+
+
+def voiced_callables(t: gettext.GNUTranslations) -> dict[str, object]:
+    """``gettext`` and ``ngettext`` for the Jinja environment that read the template's ``voice``
+    (:func:`voice`) and use the first voice the catalog translates, else the plain message."""
+
+    @pass_context
+    def voiced_gettext(context: Any, message: str) -> str:
+        for name in context.get("voice") or ():
+            found = t.pgettext(name, message)
+            if found != message:
+                return found
+        return t.gettext(message)
+
+    @pass_context
+    def voiced_ngettext(context: Any, singular: str, plural: str, n: int) -> str:
+        untranslated = singular if n == 1 else plural
+        for name in context.get("voice") or ():
+            found = t.npgettext(name, singular, plural, n)
+            if found != untranslated:
+                return found
+        return t.ngettext(singular, plural, n)
+
+    return {"gettext": voiced_gettext, "ngettext": voiced_ngettext,
+            "pgettext": t.pgettext, "npgettext": t.npgettext}
 
 
 def letters_dir() -> Path:

@@ -165,6 +165,10 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
     head = letterhead(case)
     reference = str(case.get("reference") or case.get("case_id") or "")
     date = i18n.date(options.letter_date, language)
+    creditor = case.get("creditor") or {}
+    private = (sender.principal(case) is None and c.is_person(creditor)
+               and not case.get("co_creditor"))  # a person writing alone in its own name: "I"
+    who = recipient(to)
     created = dt.datetime.combine(options.letter_date, dt.time(8, 0), tzinfo=c.BERLIN).isoformat()
     return LetterContext({
         "html_lang": language,
@@ -173,7 +177,8 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
         "principal": sender.principal(case),
         "assignment": sender.assignment_notice(case, language),
         "disclosure": sender.disclosure(case, statement, language, settings=settings),
-        "recipient": recipient(to),
+        "recipient": who,
+        "voice": i18n.voice(private_creditor=private, company_addressee=who["kind"] == "company"),
         "salutation": salutation(to.party),
         "letter": {
             "level": options.level, "tone": options.tone,
