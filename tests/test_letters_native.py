@@ -215,3 +215,49 @@ def test_company_is_addressed_in_the_plural(example_case, company_case, language
             assert PLURAL_YOU[language].search(firm)
             person = text(example_case, language=language, tone=tone, level=level)
             assert SINGULAR_YOU[language].search(person) and not PLURAL_YOU[language].search(person)
+
+
+# --- a private creditor writes "I" ---------------------------------------------------------------
+
+#: The first person plural of a creditor speaking for itself ("we", "our", "nous", "rogamos", "ederiz").
+WE = {
+    "de": r"\b(wir|Wir|uns|unser\w*|Unser\w*)\b",
+    "en": r"\b(we|We|our|Our|us)\b",
+    "fr": r"\b(nous|Nous|notre|Notre|nos|Nos)\b",
+    "it": r"\b(nostr\w+|Nostr\w+|preghiamo|invitiamo|diffidiamo|abbiamo|offriamo|chiederemo|avvieremo|contattarci)\b",
+    "es": r"\b(nuestr\w+|Nuestr\w+|rogamos|requerimos|hemos|ofrecemos|agradeceríamos|nosotros|solicitaremos|iniciaremos)\b",
+    "nl": r"\b(wij|Wij|we|onze|Onze|ons|Ons)\b",
+    "pl": r"\b(nasz\w*|Nasz\w*|prosimy|Prosimy|wzywamy|Wzywamy|otrzymaliśmy|Dajemy|wystąpimy|wszczniemy|przypominamy)\b",
+    "tr": r"\w*(ımız|imiz|ımıza|ederiz|yoruz|ceğiz|cağız)\w*",
+}
+
+
+@pytest.fixture
+def person_creditor(example_case, private_case):
+    """Dr. Jürgen Weiß writing alone (no co-creditor) in his own name to the consumer Max Zahlmann."""
+    example_case["creditor"] = copy.deepcopy(private_case["creditor"])
+    return example_case
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_private_creditor_writes_in_the_first_person_singular(person_creditor, private_case, language):
+    """A person writing alone says "I" (ich, je, io, yo, ik, ja, ben) to a person and to a company, in
+    every tone and level; with a co-creditor the letter speaks for both ("we")."""
+    alone = copy.deepcopy(private_case)
+    alone.pop("co_creditor")
+    we = re.compile(WE[language])
+    for case in (person_creditor, alone):
+        for tone in TONES:
+            for level in LEVELS:
+                letter = text(case, language=language, tone=tone, level=level)
+                assert not we.search(letter), (tone, level, we.search(letter).group(0))
+    assert we.search(text(private_case, language=language, tone="firm", level=3))  # two creditors: "we"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_attorney_for_a_private_creditor_keeps_we(person_creditor, language):
+    """The lawyer or collection agency writing for a private creditor speaks as "we" (it is a firm)."""
+    agency = load_case(SAMPLES / "valid" / "17_collection_agency_for_debt_buyer_assigned_energy_claim_consumer.json")
+    person_creditor["attorney"] = agency["attorney"]
+    person_creditor["letter"]["sender"] = "attorney"
+    assert re.search(WE[language], text(person_creditor, language=language, tone="firm", level=2))
