@@ -261,3 +261,13 @@ def test_attorney_for_a_private_creditor_keeps_we(person_creditor, language):
     person_creditor["attorney"] = agency["attorney"]
     person_creditor["letter"]["sender"] = "attorney"
     assert re.search(WE[language], text(person_creditor, language=language, tone="firm", level=2))
+
+
+def test_italian_window_names_a_company_spettabile(company_case, example_case):
+    """Italian: "Spett.le" before a firm's name in the window (and "Spettabile Ditta," as salutation);
+    a person keeps "Sig."; no other language puts anything before a firm's name."""
+    assert window(company_case, language="it").split()[:2] == ["Spett.le", "Beispiel"]
+    assert "Spettabile Ditta," in text(company_case, language="it")
+    assert window(example_case, language="it").split()[0] == "Sig."
+    for language in set(LANGUAGES) - {"it"}:
+        assert window(company_case, language=language).split()[0] == "Beispiel"

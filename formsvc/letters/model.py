@@ -54,7 +54,8 @@ def recipient(to: Addressee) -> dict[str, Any]:
     behalf = [f"{ON_BEHALF_ESTIMATE} {to.debtor_name}"] if to.on_behalf else []
     return {"kind": kind, "name": name, "lines": lines, "on_behalf": to.on_behalf or "",
             "debtor_name": to.debtor_name,
-            "font_pt": recipient_font_pt([f"Mr {name}", *behalf, *lines])}
+            # the longest prefix a name line gets: "Mr", "Herrn", Italian "Spett.le" before a firm
+            "font_pt": recipient_font_pt([f"Spett.le {name}", *behalf, *lines])}
 
 
 def salutation(party: dict[str, Any]) -> dict[str, Any]:
