@@ -271,3 +271,30 @@ def test_italian_window_names_a_company_spettabile(company_case, example_case):
     assert window(example_case, language="it").split()[0] == "Sig."
     for language in set(LANGUAGES) - {"it"}:
         assert window(company_case, language=language).split()[0] == "Beispiel"
+
+
+# --- a doctorate: the language's own form, not after Mr/Ms ---------------------------------------
+
+DOCTOR = {  # window line, salutation of Dr. Erika Muster
+    "de": ("Frau Dr. Erika Muster", "Sehr geehrte Frau Dr. Muster,"), "en": ("Dr Erika Muster", "Dear Dr Muster,"),
+    "fr": ("Madame Erika Muster", "Madame,"), "it": ("Dott.ssa Erika Muster", "Gentile Dott.ssa Muster,"),
+    "es": ("Dra. Erika Muster", "Estimada Dra. Muster:"), "nl": ("Mevrouw dr. Erika Muster", "Geachte mevrouw Muster,"),
+    "pl": ("Pani dr Erika Muster", "Szanowna Pani Doktor,"), "tr": ("Dr. Erika Muster", "Sayın Dr. Erika Muster,"),
+}
+MALE_DOCTOR = {"de": "Sehr geehrter Herr Dr. Zahlmann,", "en": "Dear Dr Zahlmann,", "fr": "Monsieur,",
+               "it": "Egregio Dott. Zahlmann,", "es": "Estimado Dr. Zahlmann:", "nl": "Geachte heer Zahlmann,",
+               "pl": "Szanowny Panie Doktorze,", "tr": "Sayın Dr. Max Zahlmann,"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_doctor_title_without_doubled_honorific(example_case, language):
+    """A doctorate takes each language's own form ("Dr Muster", "Dott.ssa Muster", "Dra. Muster"),
+    never "Ms Dr." or "Sig.ra Dr."; German keeps "Frau Dr."."""
+    example_case["debtors"][0]["title"] = "Dr."
+    assert MALE_DOCTOR[language] in text(example_case, language=language)
+    example_case["debtors"][0].update(salutation="frau", first_name="Erika", last_name="Muster")
+    line, salutation = DOCTOR[language]
+    assert " ".join(window(example_case, language=language).split()[:len(line.split())]) == line
+    letter = text(example_case, language=language)
+    assert salutation in letter
+    assert not re.search(r"\b(Ms|Sig\.ra|Sra\.|Signora) Dr", letter)
