@@ -298,3 +298,14 @@ def test_doctor_title_without_doubled_honorific(example_case, language):
     letter = text(example_case, language=language)
     assert salutation in letter
     assert not re.search(r"\b(Ms|Sig\.ra|Sra\.|Signora) Dr", letter)
+
+
+@pytest.mark.parametrize("party", ["consumer", "company"])
+def test_polish_final_notice_does_not_speak_of_the_reader_as_the_debtor(example_case, company_case, party):
+    """Polish: the costs of the court procedure "are added to the amount claimed", not "charged to the
+    debtor" (the reader, spoken of in the third person)."""
+    case = example_case if party == "consumer" else company_case
+    for tone in TONES:
+        letter = text(case, language="pl", tone=tone, level=3)
+        assert "obciążony dłużnik" not in letter and "Kosztami postępowania zostanie" not in letter
+        assert "doliczone do dochodzonej kwoty" in letter
