@@ -12,6 +12,7 @@ import pypdfium2
 import pytest
 
 from formsvc.letters import options_from, render_letter
+from formsvc.letters.i18n import translations
 from formsvc.letters.options import LANGUAGES
 
 from conftest import SAMPLES, load_case
@@ -86,12 +87,12 @@ def _row_top(chars, label: str) -> float:
     return info[at][2]
 
 
-@pytest.mark.parametrize("language,labels", [
-    ("de", ["Unser Zeichen", "Rechnung", "Telefon", "E-Mail", "Datum"]),
-    ("en", ["Our reference", "Invoice", "Phone", "Email", "Date"]),
-])
-def test_information_block_in_din_5008_order(example_case, language, labels):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_information_block_in_din_5008_order(example_case, language):
     """Unser Zeichen, the documents, Telefon, E-Mail and the date last, top to bottom."""
+    t = translations(language)
+    labels = [t.gettext("Our reference"), t.ngettext("Invoice no.", "Invoice nos.", 1), t.gettext("Phone"),
+              t.gettext("Email"), t.gettext("Date")]
     letter = render_letter(example_case, options_from(example_case, {"language": language}))
     chars = _chars(pypdfium2.PdfDocument(letter.data)[0])
     tops = [_row_top(chars, label) for label in labels]
