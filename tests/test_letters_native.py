@@ -309,3 +309,23 @@ def test_polish_final_notice_does_not_speak_of_the_reader_as_the_debtor(example_
         letter = text(case, language="pl", tone=tone, level=3)
         assert "obciążony dłużnik" not in letter and "Kosztami postępowania zostanie" not in letter
         assert "doliczone do dochodzonej kwoty" in letter
+
+
+PROFESSOR = {  # window line, salutation of Prof. Dr. Erika Muster
+    "de": ("Frau Prof. Dr. Erika Muster", "Sehr geehrte Frau Prof. Dr. Muster,"),
+    "en": ("Professor Erika Muster", "Dear Professor Muster,"), "fr": ("Madame Erika Muster", "Madame,"),
+    "it": ("Prof.ssa Erika Muster", "Gentile Prof.ssa Muster,"), "es": ("Prof.ª Erika Muster", "Estimada Prof.ª Muster:"),
+    "nl": ("Mevrouw prof. Erika Muster", "Geachte mevrouw Muster,"), "pl": ("Pani prof. Erika Muster", "Szanowna Pani Profesor,"),
+    "tr": ("Prof. Dr. Erika Muster", "Sayın Prof. Dr. Erika Muster,"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_professor_title_without_doubled_honorific(example_case, language):
+    """A professor is "Professor Muster", "Prof.ssa", "Pani Profesor" — never "Ms Prof. Dr."."""
+    example_case["debtors"][0].update(salutation="frau", title="Prof. Dr.", first_name="Erika", last_name="Muster")
+    line, salutation = PROFESSOR[language]
+    assert " ".join(window(example_case, language=language).split()[:len(line.split())]) == line
+    letter = text(example_case, language=language)
+    assert salutation in letter
+    assert not re.search(r"\b(Ms|Sig\.ra|Sra\.|Signora|Pani) Prof\. Dr", letter)

@@ -41,12 +41,17 @@ def _person_name(party: dict[str, Any]) -> str:
 ON_BEHALF_ESTIMATE = "x" * 42
 
 
-def doctor(party: dict[str, Any]) -> bool:
-    """True when the person's title is a doctorate ("Dr.", "Dr. med.", "Dr.-Ing."): the languages
-    have their own form for it ("Dr Muster", "Dott.ssa", "Dra."), which replaces Mr/Ms instead of
-    following it. Other titles ("Prof.", "Dipl.-Ing.") stay part of the name as given."""
+def academic(party: dict[str, Any]) -> str:
+    """``"professor"`` ("Prof.", "Prof. Dr."), ``"doctor"`` ("Dr.", "Dr. med.", "Dr.-Ing.") or ``""``
+    for a person's title: the languages have their own forms for these ("Dear Professor Muster",
+    "Dr Muster", "Dott.ssa", "Dra."), which replace Mr/Ms instead of following it. Other titles
+    ("Dipl.-Ing.") stay part of the name as given."""
     title = str(party.get("title") or "").strip()
-    return title in ("Dr", "Dr.") or title.startswith(("Dr. ", "Dr.-"))
+    if title.startswith("Prof"):
+        return "professor"
+    if title in ("Dr", "Dr.") or title.startswith(("Dr. ", "Dr.-")):
+        return "doctor"
+    return ""
 
 
 def _plain_name(party: dict[str, Any]) -> str:
@@ -64,9 +69,9 @@ def recipient(to: Addressee) -> dict[str, Any]:
     name = c.party_name(party)
     lines = address_lines(to.address)
     behalf = [f"{ON_BEHALF_ESTIMATE} {to.debtor_name}"] if to.on_behalf else []
-    is_doctor = c.is_person(party) and doctor(party)
+    title = academic(party) if c.is_person(party) else ""
     return {"kind": kind, "name": name, "lines": lines, "on_behalf": to.on_behalf or "",
-            "doctor": is_doctor, "plain_name": _plain_name(party) if is_doctor else name,
+            "academic": title, "plain_name": _plain_name(party) if title else name,
             "debtor_name": to.debtor_name,
             # the longest prefix a name line gets: "Mr", "Herrn", Italian "Spett.le" before a firm
             "font_pt": recipient_font_pt([f"Spett.le {name}", *behalf, *lines])}
@@ -76,10 +81,10 @@ def salutation(party: dict[str, Any]) -> dict[str, Any]:
     """What the salutation needs: kind and the name forms languages use (``party``: whom the letter
     greets, the debtor or the representative it is written to)."""
     if not c.is_person(party):
-        return {"kind": "company", "name": "", "last_name": "", "full_name": "", "doctor": False, "plain_name": ""}
+        return {"kind": "company", "name": "", "last_name": "", "full_name": "", "academic": "", "plain_name": ""}
     return {"kind": party.get("salutation") or "person", "name": _person_name(party),
             "last_name": str(party.get("last_name") or ""), "full_name": c.party_name(party),
-            "doctor": doctor(party), "plain_name": _plain_name(party)}
+            "academic": academic(party), "plain_name": _plain_name(party)}
 
 
 def letterhead(case: dict[str, Any]) -> dict[str, Any]:
