@@ -43,8 +43,8 @@ EXPECTED: dict[str, tuple[list[str], str, str]] = {
            "Geachte mevrouw Müller-Lüdenscheidt,", f"Betalingsherinnering inzake {CHILD} – Factuurnr. KW-2025-0907"),
     "pl": ([f"Pani {MOTHER}", f"jako przedstawicielka ustawowa dłużnika: {CHILD}"],
            "Szanowna Pani,", f"Przypomnienie o płatności (dłużnik: {CHILD}) – Nr faktury KW-2025-0907"),
-    "tr": ([f"Sayın {MOTHER}", f"{CHILD} adına kanuni temsilci"],
-           f"Sayın {MOTHER} Hanım,", f"Ödeme hatırlatması (borçlu: {CHILD}) – Fatura no. KW-2025-0907"),
+    "tr": ([f"{MOTHER}", f"{CHILD} adına kanuni temsilci"],
+           f"Sayın {MOTHER},", f"Ödeme hatırlatması (borçlu: {CHILD}) – Fatura no. KW-2025-0907"),
 }
 ADDRESS = ["Am Rosengarten 3", "36037 Fulda"]
 

@@ -9,7 +9,7 @@ every millimetre, line height and first size below is written there too, and
 
 The blocks, largest size first:
 
-- recipient (window, 75 × 31 mm, line height 1.2)
+- recipient (the window's Anschriftzone, 75 × 27.3 mm, line height 1.2)
 - return line (one line of 75 mm in the window, 7 pt down to 4 pt)
 - letterhead name (bold, two lines of the 165 mm letterhead)
 - information block (value column 75 − 29 − 2 = 44 mm, at most three lines a value,
@@ -26,7 +26,7 @@ BOLD_CHAR_EM = 0.62
 
 #: Window: ``.window .recipient`` (width, height, line-height) and ``.window .return``.
 RECIPIENT_WIDTH_MM = 75.0
-RECIPIENT_HEIGHT_MM = 31.0
+RECIPIENT_HEIGHT_MM = 27.3  # DIN 5008 form B: the Anschriftzone below the 17.7 mm Vermerkzone
 LINE_HEIGHT = 1.2
 RECIPIENT_SIZES = (10.0, 9.0, 8.0, 7.0, 6.0, 5.0)  # 10 pt: ``html``'s font-size
 RETURN_WIDTH_MM = 75.0

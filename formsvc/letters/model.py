@@ -41,6 +41,23 @@ def _person_name(party: dict[str, Any]) -> str:
 ON_BEHALF_ESTIMATE = "x" * 42
 
 
+def academic(party: dict[str, Any]) -> str:
+    """``"professor"`` ("Prof.", "Prof. Dr."), ``"doctor"`` ("Dr.", "Dr. med.", "Dr.-Ing.") or ``""``
+    for a person's title: the languages have their own forms for these ("Dear Professor Muster",
+    "Dr Muster", "Dott.ssa", "Dra."), which replace Mr/Ms instead of following it. Other titles
+    ("Dipl.-Ing.") stay part of the name as given."""
+    title = str(party.get("title") or "").strip()
+    if title.startswith("Prof"):
+        return "professor"
+    if title in ("Dr", "Dr.") or title.startswith(("Dr. ", "Dr.-")):
+        return "doctor"
+    return ""
+
+
+def _plain_name(party: dict[str, Any]) -> str:
+    return " ".join(str(p) for p in (party.get("first_name"), party.get("last_name")) if p)
+
+
 def recipient(to: Addressee) -> dict[str, Any]:
     """Who the letter goes to: kind (herr/frau/company), name line, the "as legal representative of …"
     line when it goes to a representative (``on_behalf``: the representative's herr/frau, else ""),
@@ -52,18 +69,22 @@ def recipient(to: Addressee) -> dict[str, Any]:
     name = c.party_name(party)
     lines = address_lines(to.address)
     behalf = [f"{ON_BEHALF_ESTIMATE} {to.debtor_name}"] if to.on_behalf else []
+    title = academic(party) if c.is_person(party) else ""
     return {"kind": kind, "name": name, "lines": lines, "on_behalf": to.on_behalf or "",
+            "academic": title, "plain_name": _plain_name(party) if title else name,
             "debtor_name": to.debtor_name,
-            "font_pt": recipient_font_pt([f"Mr {name}", *behalf, *lines])}
+            # the longest prefix a name line gets: "Mr", "Herrn", Italian "Spett.le" before a firm
+            "font_pt": recipient_font_pt([f"Spett.le {name}", *behalf, *lines])}
 
 
 def salutation(party: dict[str, Any]) -> dict[str, Any]:
     """What the salutation needs: kind and the name forms languages use (``party``: whom the letter
     greets, the debtor or the representative it is written to)."""
     if not c.is_person(party):
-        return {"kind": "company", "name": "", "last_name": "", "full_name": ""}
+        return {"kind": "company", "name": "", "last_name": "", "full_name": "", "academic": "", "plain_name": ""}
     return {"kind": party.get("salutation") or "person", "name": _person_name(party),
-            "last_name": str(party.get("last_name") or ""), "full_name": c.party_name(party)}
+            "last_name": str(party.get("last_name") or ""), "full_name": c.party_name(party),
+            "academic": academic(party), "plain_name": _plain_name(party)}
 
 
 def letterhead(case: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +121,8 @@ def amounts(statement: Statement, language: str) -> dict[str, Any]:
     claims, interest, notes = [], [], []
     for line in statement.claims:
         document = " ".join(p for p in (line.description, line.document_no) if p) or f"#{line.index + 1}"
-        claims.append({"document": document, "date": date(line.date), "due_date": date(line.due_date),
+        claims.append({"document": document, "date": i18n.date(line.date, language, numeric=True),
+                       "due_date": i18n.date(line.due_date, language, numeric=True),
                        "amount": money(line.amount), "paid": money(line.paid), "open": money(line.open)})
         result = line.interest
         booked = line.booked
@@ -128,18 +150,46 @@ def amounts(statement: Statement, language: str) -> dict[str, Any]:
             "total": money(statement.total)}
 
 
+#: What a claim's ``description`` names (German, as the contract gives it), first match wins:
+#: invoice ("Rechnung", not "Abrechnung"), rent account, statement, contract; anything else is a document.
+DOCUMENT_KINDS = (("invoice", ("rechnung",)), ("rent", ("miet", "pacht")),
+                  ("statement", ("abrechnung", "aufstellung", "kontoauszug", "saldo")),
+                  ("contract", ("vertrag",)))
+
+
+def document_kind(description: Any) -> str:
+    """``invoice``, ``rent``, ``statement``, ``contract`` or ``document`` for a claim's description."""
+    text = str(description or "").lower()
+    for kind, words in DOCUMENT_KINDS:
+        probe = text.replace("abrechnung", "") if kind == "invoice" else text
+        if any(word in probe for word in words):
+            return kind
+    return "document"
+
+
+def documents_kind(claims: list[Any]) -> str:
+    """The kind the information block and subject name the listed documents by: the claims' common kind,
+    ``document`` when they differ."""
+    kinds = {document_kind(cl.get("description")) for cl in claims}
+    return kinds.pop() if len(kinds) == 1 else "document"
+
+
 def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
           pay: Payment | None, *, settings: Any = None) -> LetterContext:
     """Everything the template prints for this case and these options (``settings``: where the
     catalogue comes from, for the ground of each claim in the § 13a RDG block)."""
     language = options.language
     to = addressee(case, 0, options.letter_date)  # the letter goes to the first debtor (or its representative)
-    invoices = ", ".join(str(cl.get("document_no")) for cl in case.get("claims") or []
-                         if isinstance(cl, dict) and cl.get("document_no"))
+    listed = [cl for cl in case.get("claims") or [] if isinstance(cl, dict) and cl.get("document_no")]
+    invoices = ", ".join(str(cl.get("document_no")) for cl in listed)
     court = str(c.get(case, "courts", "dunning", "name") or "")
     head = letterhead(case)
     reference = str(case.get("reference") or case.get("case_id") or "")
     date = i18n.date(options.letter_date, language)
+    creditor = case.get("creditor") or {}
+    private = (sender.principal(case) is None and c.is_person(creditor)
+               and not case.get("co_creditor"))  # a person writing alone in its own name: "I"
+    who = recipient(to)
     created = dt.datetime.combine(options.letter_date, dt.time(8, 0), tzinfo=c.BERLIN).isoformat()
     return LetterContext({
         "html_lang": language,
@@ -148,7 +198,8 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
         "principal": sender.principal(case),
         "assignment": sender.assignment_notice(case, language),
         "disclosure": sender.disclosure(case, statement, language, settings=settings),
-        "recipient": recipient(to),
+        "recipient": who,
+        "voice": i18n.voice(private_creditor=private, company_addressee=who["kind"] == "company"),
         "salutation": salutation(to.party),
         "letter": {
             "level": options.level, "tone": options.tone,
@@ -157,6 +208,7 @@ def build(case: dict[str, Any], options: LetterOptions, statement: Statement,
             "reference": reference,
             "case_id": str(case.get("case_id") or ""),
             "invoices": invoices,
+            "documents_kind": documents_kind(listed), "documents_count": len(listed),
             "court": court,
             "info_pt": info_pt([v for v in (date, reference, invoices, head["phone"], head["email"]) if v]),
         },

@@ -122,7 +122,9 @@ class LetterRenderer:
         if env is None:
             env = jinja2.Environment(loader=self.loader, autoescape=True, extensions=["jinja2.ext.i18n"],
                                      undefined=jinja2.StrictUndefined, auto_reload=False)
-            env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+            # gettext/ngettext look up the letter's grammatical voice first (i18n.voice)
+            env.install_gettext_callables(**i18n.voiced_callables(i18n.translations(language)),  # type: ignore[attr-defined]
+                                          newstyle=True)
             env.filters["css_counters"] = css_counters
             env.filters["upper_first"] = upper_first
             env.get_template(TEMPLATE)
