@@ -36,8 +36,9 @@ from .amounts import Statement
 
 #: The supervisory authority of registered collection agencies since 2025-01-01: the Bundesamt für Justiz
 #: registers (§ 13 Abs. 1 RDG in force since that day) and supervises them (Gesetz zur Stärkung der Aufsicht bei
-#: Rechtsdienstleistungen, BGBl. 2023 I Nr. 64). Its Bonn address; the e-mail is the one published for
-#: Rechtsdienstleistungsregister matters. Printed for kind 2 as § 13a Abs. 1 Nr. 8 RDG requires.
+#: Rechtsdienstleistungen, BGBl. 2023 I Nr. 64). Its address as the office itself publishes it
+#: (bundesjustizamt.de, Datenschutzerklärung, "Verantwortlicher"; read 2026-12-04); the e-mail is the one
+#: published for Rechtsdienstleistungsregister matters. Printed for kind 2 as § 13a Abs. 1 Nr. 8 RDG requires.
 SUPERVISORY_AUTHORITY = "Bundesamt für Justiz, Adenauerallee 99–103, 53113 Bonn, rdg@bfj.bund.de"
 
 #: Cost kinds -> the basis the § 13a block names (a key of the template's ``cost_basis`` macro).
