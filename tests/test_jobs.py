@@ -226,3 +226,28 @@ def test_cancel_a_running_and_a_queued_job(tmp_path):
         assert not runner.result_path(job_id).exists() and not runner.partial_path(job_id).exists()
     assert client.get(second).get_json()["started_at"] is None
     assert client.delete("/v1/jobs/0123456789abcdef0123456789abcdef").status_code == 404
+
+
+def test_what_a_killed_sibling_left_is_removed_at_the_next_submit(tmp_path):
+    """A worker killed mid-job (kill -9): the next submit in a live process fails its job and deletes its
+    half-written print file and letter folder (personal data) at once, not at the next restart."""
+    app = make_app(tmp_path)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    owner = owner_of(app).split(":")[0] + f":{gone.pid}:deadbeef"
+    job_id = store_of(app).create(cases=1, total=1, options={}, skipped=[], owner=owner)
+    store_of(app).mark_running(job_id)
+    runner = app.extensions["formsvc"]["jobs"]
+    partial = runner.partial_path(job_id)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_bytes(b"%PDF-1.7 half")
+    stale = Path(tempfile.gettempdir()) / f"formsvc-batch-{gone.pid}-sibling"
+    stale.mkdir()
+    (stale / "0000001.pdf").write_bytes(b"%PDF-1.7")
+    client = app.test_client()
+    cases = "\n".join(__import__("json").dumps(c) for c in demo_cases(2))
+    response = client.post("/v1/jobs/letters", data=cases, content_type="application/x-ndjson")
+    assert response.status_code == 202
+    assert store_of(app).get(job_id).status == "failed"
+    assert not partial.exists() and not stale.exists()
+    poll_until_finished(client, response.headers["Location"])

@@ -83,8 +83,12 @@ class LocalJobRunner:
     # -- the JobRunner interface ------------------------------------------------------------
 
     def submit(self, screening: Screening, options: Mapping[str, Any], *, duplex: bool) -> str:
-        """Store the job as ``queued`` and hand it to the worker thread."""
+        """Store the job as ``queued`` and hand it to the worker thread.
+
+        Every submit also ends what a sibling process killed since the start left behind (its jobs, their
+        ``.partial`` files and letter folders: personal data), not only the next start-up."""
         self.purge_expired()
+        self.recover()
         self.folder.mkdir(parents=True, exist_ok=True)
         stored = {k: v for k, v in options.items() if v is not None}
         job_id = self.store.create(cases=screening.total, total=len(screening.accepted),
@@ -101,6 +105,7 @@ class LocalJobRunner:
             raise NotFound(f"There is no job {job_id!r} (unknown, or older than the retention period).")
         if job.status in ACTIVE and self._orphaned(job):
             self.store.fail(job.id, _restarted())
+            self.partial_path(job.id).unlink(missing_ok=True)
             job = self.store.get(job_id) or job
         return job
 
