@@ -29,7 +29,7 @@ import pytest
 from kombu import Connection
 from prometheus_client.parser import text_string_to_metric_families
 from pypdf import PdfReader
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from formsvc import create_app
 from formsvc.batch import render_batch, screen
@@ -39,9 +39,9 @@ from formsvc.batch.shared import SharedJobStore, define_tables, exact_json
 from formsvc.case import dumps, loads
 from formsvc.config import Settings
 from formsvc.db import engine_for, metadata
+from tests.support import postgres_schema
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_URL = os.environ.get("FORMSVC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BROKER_URL = os.environ.get("FORMSVC_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 LETTERS = 30
 SHARE_SIZE = 3
@@ -50,23 +50,9 @@ JOB_TIMEOUT = 180.0
 @pytest.fixture
 def database_url() -> Iterator[str]:
     """A fresh schema on the PostgreSQL server, dropped afterwards."""
-    schema = f"formsvc_dist_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is unreachable ({type(exc).__name__}: {exc}). Start it "
-                    "(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or point "
-                    "FORMSVC_TEST_POSTGRES_URL at one; these tests are part of the suite.")
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    yield url
-    engine_for(url).dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema("formsvc_dist") as url:
+        yield url
+        engine_for(url).dispose()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES, load_case
+from tests.support import logged
 
 FORMSVC = Path(sys.executable).with_name("formsvc")
 SAMPLE = SAMPLES / "valid" / "01_company_vs_consumer_craftsman_invoice.json"
@@ -186,21 +187,8 @@ def test_bearer_scheme_is_case_insensitive(tmp_path, example_case) -> None:
 @pytest.mark.parametrize("case_id", ["a\nb", "x\x1b[31mred", "n\x00ul", "2026-000042\r\nINFO forged"])
 def test_a_case_id_cannot_forge_or_colour_log_lines(client, case_id: str) -> None:
     """Finding 6: case_id was logged verbatim before validation; now only an id of the contract's form is."""
-    import logging
-
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Keep()
-    logger = logging.getLogger("formsvc")
-    logger.addHandler(handler)
-    try:
+    with logged() as records:
         client.post("/v1/validate", data=json.dumps({"case_id": case_id}), content_type="application/json")
-    finally:
-        logger.removeHandler(handler)
     lines = [r.getMessage() for r in records if "endpoint=" in r.getMessage()]
     assert lines and all("case_id=(invalid)" in line for line in lines)
     assert not any(ch in line for line in lines for ch in "\n\r\x1b\x00")

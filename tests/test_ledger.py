@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from conftest import SPEC, load_case
 from formsvc.config import Settings
@@ -26,8 +24,8 @@ from formsvc.eda import ledger as ledger_module
 from formsvc.eda.export import export
 from formsvc.eda.ledger import Ledger
 from formsvc.errors import CaseRejected, DuplicateSubmission, EdaIdRangeExhausted
+from tests.support import postgres_schema
 
-POSTGRES_URL = os.environ.get("FORMSVC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEMPLATE = load_case(SPEC / "case-example.json")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,20 +36,8 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
         return
-    schema = f"formsvc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is unreachable ({type(exc).__name__}: {exc}). Start the server "
-                    "or point FORMSVC_TEST_POSTGRES_URL at one; these tests are part of the suite.")
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema("formsvc_test") as url:
+        yield url
 
 
 def make_settings(url: str, tmp_path: Path, **extra) -> Settings:

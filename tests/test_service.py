@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from formsvc import create_app
+from tests.support import logged
 
 FORMSVC = Path(sys.executable).with_name("formsvc")
 
@@ -74,21 +75,10 @@ def test_api_key_guards_everything_but_healthz(tmp_path, example_case):
 
 def test_logs_carry_no_personal_data(client, example_case):
     """A request's log line has the case id and status but no name, address, IBAN or birth date."""
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Keep()
-    logger = logging.getLogger("formsvc")
-    logger.addHandler(handler)
-    try:
+    with logged() as records:
         client.post("/v1/validate", json=example_case)
         del example_case["debtors"][0]["salutation"]
         client.post("/v1/validate", json=example_case)
-    finally:
-        logger.removeHandler(handler)
     text = "\n".join(r.getMessage() for r in records)
     assert "case_id=2026-000042" in text
     for secret in ("Zahlmann", "Eulenweg", "DE89370400440532013000", "1993-07-13", "Max"):
@@ -149,18 +139,8 @@ def test_unexpected_errors_are_logged_without_their_message(tmp_path):
         raise ValueError("Max Zahlmann, Eulenweg 4, DE89370400440532013000")
 
     app.add_url_rule("/crash", "crash", crash)
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Keep()
-    logging.getLogger("formsvc").addHandler(handler)
-    try:
+    with logged() as records:
         response = app.test_client().get("/crash")
-    finally:
-        logging.getLogger("formsvc").removeHandler(handler)
     assert response.status_code == 500
     assert response.mimetype == "application/problem+json"
     text = "\n".join(r.getMessage() + (str(r.exc_info) if r.exc_info else "") for r in records)
@@ -174,18 +154,8 @@ def test_json_log_lines_carry_fields_and_no_personal_data(tmp_path, example_case
 
     app = create_app({"LOG_FORMAT": "json", "DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"})
     ours = [h for h in logging.getLogger("formsvc").handlers if getattr(h, "formsvc", False)]
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    keep = Keep()
-    logging.getLogger("formsvc").addHandler(keep)
-    try:
+    with logged() as records:
         app.test_client().post("/v1/validate", json=example_case)
-    finally:
-        logging.getLogger("formsvc").removeHandler(keep)
     (line,) = [ours[0].format(r) for r in records if "endpoint=" in r.getMessage()] if ours else [""]
     entry = json.loads(line)
     assert (entry["endpoint"], entry["status"], entry["case_id"]) == ("validate.validate", 200, "2026-000042")
