@@ -1,21 +1,29 @@
-"""``formsvc dunning propose CASES.jsonl [--date D]``: the proposal of a dunning run as a table.
+"""``formsvc dunning propose CASES.jsonl [--date D]``: the proposal of a dunning run as a table;
+``formsvc dunning run CASES.jsonl --proposal ID [--date D] -o OUTDIR``: produce it, with a progress bar.
 
 Same core as ``POST /v1/dunning/proposals``: one row per case (index, case id,
 action, level or reason, text), then the letters and the proposal's id. Nothing
 is written anywhere; ``--json`` prints the proposal exactly as the HTTP answer.
 Exit 0 whatever the actions are (a rejected case is an action of the proposal,
 not a failure of the command), 2 on usage errors.
+
+``run`` is :func:`formsvc.dunning.run.run_proposal`: exit 0 when the run is complete
+(also when it was complete before: nothing is produced twice), 2 when the proposal
+id does not match the cases and date (409 over HTTP) or on usage errors. The same
+command again after a crash resumes the run.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from .. import case as c
 from ..dunning.proposal import Proposal, propose
+from ..dunning.run import merge_run_history, run_proposal
 from ..errors import FormsvcError
 from .batch import read_cases_file
 from .common import app_settings, fail
@@ -23,7 +31,7 @@ from .common import app_settings, fail
 
 @click.group("dunning")
 def dunning_group() -> None:
-    """Dunning runs: the proposal (simulation, no side effect)."""
+    """Dunning runs: the proposal (simulation, no side effect) and the run that produces it."""
 
 
 def _day(value: str | None) -> dt.date:
@@ -75,7 +83,8 @@ def propose_command(cases_file: str, date_text: str | None, language: str, as_js
     day = _day(date_text)
     cases = read_cases_file(cases_file)
     try:
-        proposal = propose(cases, day, app_settings())
+        settings = app_settings()
+        proposal = propose(merge_run_history(cases, settings), day, settings)
     except FormsvcError as exc:
         fail(exc)
         return
@@ -84,3 +93,48 @@ def propose_command(cases_file: str, date_text: str | None, language: str, as_js
         return
     for line in table(proposal, language):
         click.echo(line)
+
+
+@dunning_group.command("run")
+@click.argument("cases_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--proposal", "proposal_id", required=True, metavar="ID",
+              help="The id of the proposal to produce (from 'formsvc dunning propose').")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The day of the run (default: today, Europe/Berlin).")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="The folder for letters.pdf, applications/ and the EDA file (one folder per run).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@with_appcontext
+def run_command(cases_file: str, proposal_id: str, date_text: str | None, out_dir: str, quiet: bool) -> None:
+    """Produce the proposal ID of CASES_FILE on --date into OUTDIR, exactly once (resumable)."""
+    from tqdm import tqdm
+
+    day = _day(date_text)
+    cases = read_cases_file(cases_file)
+    bars: dict[str, tqdm] = {}
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if quiet:
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="doc", file=click.get_text_stream("stderr"))
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        record = run_proposal(proposal_id, cases, day, app_settings(), Path(out_dir), progress=progress)
+    except FormsvcError as exc:
+        fail(exc)
+        return
+    finally:
+        for bar in bars.values():
+            bar.close()
+    summary = record.as_dict()["summary"]
+    letters = sum(1 for i in record.items if i["action"] == "letter" and i["state"] == "produced")
+    court = sum(1 for i in record.items if i["action"] == "court" and i["state"] == "produced")
+    click.echo(f"run {record.id} for {record.date}: {letters} case(s) in {record.letters_file or 'no letters'}, "
+               f"{court} application(s) in {record.eda_file or 'no EDA file'}, {summary['faulty']} faulty")
+    for item in record.items:
+        for objection in item["objections"]:
+            click.echo(f"    case {item['case_index']} ({item['case_id']}): {objection['code']} {objection['path']}")
