@@ -314,3 +314,15 @@ def test_cli_killed_in_the_middle_then_resumed_produces_nothing_twice(tmp_path: 
     # the same command a third time: nothing produced, the same record
     third = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert third.returncode == 0 and load_run(proposal.id, settings) == record
+
+
+def test_a_court_case_filed_by_an_earlier_run_is_not_filed_again(settings: Settings, tmp_path: Path) -> None:
+    cases = _cases(court=1)[2:]
+    first = run_proposal(propose(cases, RUN_DAY, settings).id, cases, RUN_DAY, settings, tmp_path / "one")
+    day = RUN_DAY + dt.timedelta(days=1)
+    second = run_proposal(propose(merge_run_history(cases, settings), day, settings).id, cases, day, settings,
+                          tmp_path / "two")
+    assert second.status == "done" and second.eda_id is None
+    assert second.items[0]["state"] == "faulty"
+    assert second.items[0]["objections"] == [{"code": "already_filed", "path": "/case_id"}]
+    assert [e["eda_id"] for e in Ledger.for_settings(settings).entries()] == [first.eda_id]

@@ -10,7 +10,7 @@ Exit codes: 0 success, 1 case rejected (objections printed one per line as
 - :mod:`.mahnantrag`  ``formsvc render mahnantrag``
 - :mod:`.eda`         ``formsvc eda`` (write) and ``formsvc eda parse``
 - :mod:`.batch`       ``formsvc batch letters``
-- :mod:`.dunning`     ``formsvc dunning propose`` (the proposal of a dunning run as a table)
+- :mod:`.dunning`     ``formsvc dunning propose`` (the proposal as a table), ``formsvc dunning run`` (produce it)
 - :mod:`.worker`      ``formsvc worker`` (a render worker of the distributed job runner)
 - :mod:`.main`        the console script's entry point (``formsvc = formsvc.commands.main:main``)
 

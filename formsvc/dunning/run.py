@@ -388,11 +388,14 @@ def _produce_court(engine: Any, proposal: Proposal, cases: Sequence[Any], settin
     total, done = len(items) + 1, 0
     folder = out_dir / APPLICATIONS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    filed = _filed_elsewhere(engine, proposal.id, [str(i["case_id"]) for i in items.values() if i["case_id"]])
     for index, item in items.items():
         if item["state"] == PLANNED:
             case = cases[index]
             report = check_case(case, settings)
-            if not report.ok:
+            if item["case_id"] in filed:  # an earlier run filed it: the court has it, never twice
+                values = {"state": FAULTY, "objections": json.dumps([{"code": "already_filed", "path": "/case_id"}])}
+            elif not report.ok:
                 objections = json.dumps([{"code": o.code, "path": o.path} for o in report.errors])
                 values: dict[str, Any] = {"state": FAULTY, "objections": objections}
             else:
@@ -427,6 +430,17 @@ def _produce_court(engine: Any, proposal: Proposal, cases: Sequence[Any], settin
                          .values(eda_file=eda_file, eda_id=eda_id, eda_sha256=eda_sha))
     if progress:
         progress(total, total, "eda")
+
+
+def _filed_elsewhere(engine: Any, run_id: str, case_ids: list[str]) -> set[str]:
+    """Those of ``case_ids`` that another run already filed with the court (``produced`` court items)."""
+    if not case_ids:
+        return set()
+    with engine.connect() as conn:
+        rows = conn.execute(select(run_items.c.case_id).where(
+            run_items.c.action == "court", run_items.c.state == PRODUCED, run_items.c.run_id != run_id,
+            run_items.c.case_id.in_(case_ids)))
+        return {row[0] for row in rows}
 
 
 def _adopt_export(ledger: Any, case_ids: list[str], out_dir: Path) -> tuple[str, int, str] | None:
