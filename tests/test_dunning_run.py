@@ -326,3 +326,24 @@ def test_a_court_case_filed_by_an_earlier_run_is_not_filed_again(settings: Setti
     assert second.items[0]["state"] == "faulty"
     assert second.items[0]["objections"] == [{"code": "already_filed", "path": "/case_id"}]
     assert [e["eda_id"] for e in Ledger.for_settings(settings).entries()] == [first.eda_id]
+
+
+def test_a_run_a_live_process_produces_is_refused(settings: Settings, tmp_path: Path) -> None:
+    """Two processes never produce one run: a running run owned by a live other process is a 409; once that
+    owner is dead, the run is taken over and finished."""
+    from formsvc.eda.ledger import HOST, _start_ticks
+
+    cases = _cases(court=0)
+    proposal = propose(cases, RUN_DAY, settings)
+    run_proposal(proposal.id, cases, RUN_DAY, settings, tmp_path / "out")
+    _reopen(settings, proposal.id, "letter", "planned")
+    from formsvc import db
+
+    parent = os.getppid()
+    with db.engine_for(settings).begin() as conn:
+        conn.execute(runs.update().values(owner=f"{HOST}:{parent}:{_start_ticks(parent)}"))
+    with pytest.raises(ConflictError, match="another process"):
+        run_proposal(proposal.id, cases, RUN_DAY, settings, tmp_path / "out")
+    with db.engine_for(settings).begin() as conn:
+        conn.execute(runs.update().values(owner=f"{HOST}:{parent}:0"))  # that process is gone (start differs)
+    assert run_proposal(proposal.id, cases, RUN_DAY, settings, tmp_path / "out").status == "done"

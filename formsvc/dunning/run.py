@@ -38,6 +38,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, inspect, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import db
 from ..config import Settings
@@ -72,6 +74,8 @@ runs = Table(
     Column("eda_file", String(64)),
     Column("eda_id", Integer),
     Column("eda_sha256", String(64)),
+    # who produces a running run: "host:pid:start" (formsvc.eda.ledger.owner_token); a live other owner is a 409
+    Column("owner", String(120)),
 )
 run_items = Table(
     "dunning_run_items", db.metadata,
@@ -92,6 +96,8 @@ run_items = Table(
 )
 TABLES = [runs, run_items]
 _READY: set[str] = set()
+_LOCKS: dict[str, threading.Lock] = {}  # per run id: two threads of one process never produce one run
+_LOCKS_GUARD = threading.Lock()
 
 
 def _now() -> str:
@@ -239,7 +245,22 @@ def _claim_folder(out_dir: Path, run_id: str) -> None:
 
 def run_proposal(proposal_id: str, cases: Sequence[Any], date: dt.date, settings: Settings, out_dir: Path, *,
                  progress: Progress | None = None) -> RunRecord:
-    """Produce exactly the proposal ``proposal_id`` of ``cases`` on ``date`` into ``out_dir``, once (see module)."""
+    """Produce exactly the proposal ``proposal_id`` of ``cases`` on ``date`` into ``out_dir``, once (see module).
+
+    Raises :class:`ConflictError` (409) when the cases and date give another proposal, when ``out_dir`` belongs
+    to another run, or when another live process is producing this run right now."""
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(proposal_id, threading.Lock())
+    if not lock.acquire(blocking=False):
+        raise ConflictError(f"Dunning run {proposal_id} is being produced right now; ask for its record later.")
+    try:
+        return _run(proposal_id, cases, date, settings, out_dir, progress)
+    finally:
+        lock.release()
+
+
+def _run(proposal_id: str, cases: Sequence[Any], date: dt.date, settings: Settings, out_dir: Path,
+         progress: Progress | None) -> RunRecord:
     engine = _engine(settings)
     cases = list(cases)
     existing = load_run(proposal_id, settings)
@@ -254,8 +275,10 @@ def run_proposal(proposal_id: str, cases: Sequence[Any], date: dt.date, settings
                             "named: the input changed since the proposal was made. Ask for a new proposal, check it, "
                             "and run that one.")
     _claim_folder(out_dir, proposal_id)
-    if existing is None:
-        _plan(engine, proposal, cases)
+    if not _claim(engine, proposal):
+        record = load_run(proposal_id, settings)
+        assert record is not None
+        return record  # finished by another process in the meantime
     _produce_letters(engine, proposal, cases, settings, out_dir, progress)
     _produce_court(engine, proposal, cases, settings, out_dir, progress)
     with _write(engine) as conn:
@@ -308,8 +331,33 @@ def _merge(cases: Sequence[Any], sent: dict[str, list[dict[str, Any]]]) -> list[
     return out
 
 
-def _plan(engine: Any, proposal: Proposal, cases: Sequence[Any]) -> None:
-    """Record the run and every item to produce as ``planned``, in one transaction, before rendering."""
+def _claim(engine: Any, proposal: Proposal) -> bool:
+    """Take the run for this process: record it with every item ``planned`` (one transaction, before anything
+    is rendered), or take over a run whose owner died; ``False`` when it is done; 409 when a live process has it."""
+    from ..eda.ledger import owner_alive, owner_token
+
+    mine = owner_token()
+    try:
+        with _write(engine) as conn:
+            row = conn.execute(select(runs.c.status, runs.c.owner).where(runs.c.id == proposal.id)
+                               .with_for_update()).first()
+            if row is None:
+                _plan(conn, proposal, mine)
+                return True
+            if row.status == DONE:
+                return False
+            if row.owner and row.owner != mine and owner_alive(row.owner):
+                raise ConflictError(f"Dunning run {proposal.id} is being produced by another process right now; "
+                                    "ask for its record later.")
+            conn.execute(update(runs).where(runs.c.id == proposal.id).values(owner=mine))
+            return True
+    except IntegrityError:
+        raise ConflictError(f"Dunning run {proposal.id} was started by another process a moment ago; ask for its "
+                            "record later.") from None
+
+
+def _plan(conn: Any, proposal: Proposal, owner: str) -> None:
+    """Record the run and every item to produce as ``planned``."""
     day = proposal.date.isoformat()
     rows = []
     for action in proposal.actions:
@@ -319,10 +367,9 @@ def _plan(engine: Any, proposal: Proposal, cases: Sequence[Any]) -> None:
                      "action": action.action, "state": PLANNED, "date": day,
                      "level": action.details.get("level") if action.action == "letter" else None,
                      "letter": action.details.get("letter") if action.action == "letter" else None})
-    with _write(engine) as conn:
-        conn.execute(insert(runs).values(id=proposal.id, date=day, status=RUNNING, created_at=_now()))
-        if rows:
-            conn.execute(insert(run_items), rows)
+    conn.execute(insert(runs).values(id=proposal.id, date=day, status=RUNNING, created_at=_now(), owner=owner))
+    if rows:
+        conn.execute(insert(run_items), rows)
 
 
 def _items(engine: Any, run_id: str, action: str) -> dict[int, dict[str, Any]]:

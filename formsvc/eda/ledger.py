@@ -258,6 +258,10 @@ def _owner_alive(token: str) -> bool:
     return _start_ticks(int(parts[1])) == parts[2]
 
 
+#: Public name for other owners of long-running work (the dunning run record uses the same tokens).
+owner_alive = _owner_alive
+
+
 def _fail_dead_owners(conn: Any, now: str) -> None:
     """Reservations whose writing process on this host has died (kill -9, crash) end as failed at once."""
     rows = conn.execute(select(exports.c.id, exports.c.owner).where(exports.c.status == RESERVED,
