@@ -347,3 +347,15 @@ def test_a_run_a_live_process_produces_is_refused(settings: Settings, tmp_path: 
     with db.engine_for(settings).begin() as conn:
         conn.execute(runs.update().values(owner=f"{HOST}:{parent}:0"))  # that process is gone (start differs)
     assert run_proposal(proposal.id, cases, RUN_DAY, settings, tmp_path / "out").status == "done"
+
+
+def test_a_consolidated_letter_holds_the_claims_of_all_its_cases(settings: Settings, tmp_path: Path) -> None:
+    """Two cases of one debtor and creditor: one letter at the higher level, with both invoices."""
+    cases = [_case("2026-000801", [], "Dieselbe"), _case("2026-000802", [(2, "2026-01-10")], "Dieselbe")]
+    proposal = propose(cases, RUN_DAY, settings)
+    assert len(proposal.letters) == 1 and proposal.letters[0].consolidated and proposal.letters[0].level == 3
+    record = run_proposal(proposal.id, cases, RUN_DAY, settings, tmp_path / "out")
+    text = "\n".join(_page_texts(tmp_path / "out" / "letters.pdf"))
+    assert text.count("Letzte Mahnung – Rechnungsnr. RE-2026-000801, RE-2026-000802") == 1  # one letter
+    assert text.count("Mahnung – ") == 1
+    assert [(i["level"], i["letter"], i["state"]) for i in record.items] == [(3, 1, "produced"), (3, 1, "produced")]
