@@ -144,26 +144,35 @@ def safe_name(case_id: str | None, index: int) -> str:
 
 # --- history: the next proposal sees what a run sent --------------------------------------------------------
 
-def sent_letters(settings: Settings) -> dict[str, list[dict[str, Any]]]:
-    """Per case id, the letters runs produced: ``[{level, date}]`` (reads only; no table is created)."""
+def sent_letters(settings: Settings, case_ids: Sequence[str], *, except_run: str | None = None
+                 ) -> dict[str, list[dict[str, Any]]]:
+    """Per case id of ``case_ids``, the letters runs produced (``[{level, date}]``, oldest first), leaving out
+    those of run ``except_run``; reads only (no table is created), one query per 900 case ids."""
     engine = db.engine_for(settings)
-    if not inspect(engine).has_table(run_items.name):
+    wanted = sorted({case_id for case_id in case_ids if case_id})
+    if not wanted or not inspect(engine).has_table(run_items.name):
         return {}
     out: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as conn:
-        rows = conn.execute(select(run_items.c.case_id, run_items.c.level, run_items.c.date)
-                            .where(run_items.c.action == "letter", run_items.c.state == PRODUCED)
-                            .order_by(run_items.c.id))
-        for case_id, level, day in rows:
-            if case_id:
+        for start in range(0, len(wanted), 900):
+            query = (select(run_items.c.case_id, run_items.c.level, run_items.c.date)
+                     .where(run_items.c.action == "letter", run_items.c.state == PRODUCED,
+                            run_items.c.case_id.in_(wanted[start:start + 900])).order_by(run_items.c.id))
+            if except_run is not None:
+                query = query.where(run_items.c.run_id != except_run)
+            for case_id, level, day in conn.execute(query):
                 out.setdefault(case_id, []).append({"level": level, "date": day})
     return out
+
+
+def _case_ids(cases: Sequence[Any]) -> list[str]:
+    return [c["case_id"] for c in cases if isinstance(c, dict) and isinstance(c.get("case_id"), str)]
 
 
 def merge_run_history(cases: Sequence[Any], settings: Settings) -> list[Any]:
     """``cases`` with the letters earlier runs produced added to ``dunning.history`` (copies; cases without such
     letters are passed through unchanged, so without runs the proposal id is that of the cases as sent)."""
-    return _merge(cases, sent_letters(settings))
+    return _merge(cases, sent_letters(settings, _case_ids(cases)))
 
 
 # --- the record ---------------------------------------------------------------------------------------------
@@ -291,23 +300,7 @@ def _run(proposal_id: str, cases: Sequence[Any], date: dt.date, settings: Settin
 def _history_without(cases: Sequence[Any], settings: Settings, run_id: str) -> list[Any]:
     """:func:`merge_run_history` without the letters of run ``run_id`` itself (so that a resumed run
     recomputes the proposal it started from)."""
-    engine = db.engine_for(settings)
-    if not inspect(engine).has_table(run_items.name):
-        return list(cases)
-    with engine.connect() as conn:
-        own = conn.execute(select(run_items.c.id).where(run_items.c.run_id == run_id,
-                                                        run_items.c.state == PRODUCED)).first()
-    if own is None:
-        return merge_run_history(cases, settings)
-    with engine.connect() as conn:
-        rows = conn.execute(select(run_items.c.case_id, run_items.c.level, run_items.c.date)
-                            .where(run_items.c.action == "letter", run_items.c.state == PRODUCED,
-                                   run_items.c.run_id != run_id).order_by(run_items.c.id)).all()
-    sent: dict[str, list[dict[str, Any]]] = {}
-    for case_id, level, day in rows:
-        if case_id:
-            sent.setdefault(case_id, []).append({"level": level, "date": day})
-    return _merge(cases, sent)
+    return _merge(cases, sent_letters(settings, _case_ids(cases), except_run=run_id))
 
 
 def _merge(cases: Sequence[Any], sent: dict[str, list[dict[str, Any]]]) -> list[Any]:
