@@ -359,3 +359,34 @@ def test_a_consolidated_letter_holds_the_claims_of_all_its_cases(settings: Setti
     assert text.count("Letzte Mahnung – Rechnungsnr. RE-2026-000801, RE-2026-000802") == 1  # one letter
     assert text.count("Mahnung – ") == 1
     assert [(i["level"], i["letter"], i["state"]) for i in record.items] == [(3, 1, "produced"), (3, 1, "produced")]
+
+
+def test_a_failed_run_can_be_resumed_at_once(settings: Settings, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error in the middle (here: the EDA file cannot be written) leaves the run resumable by anyone: the
+    applications already written are kept, the EDA file comes with the next call, under a new EDA-ID."""
+    from formsvc.dunning import run as run_module
+    from formsvc.eda import export as eda_export
+    from formsvc.errors import StorageUnavailable
+
+    real = eda_export.export
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise StorageUnavailable("disk full")
+
+    cases = _cases(court=2)[2:]
+    proposal = propose(cases, RUN_DAY, settings)
+    monkeypatch.setattr(eda_export, "export", broken)
+    with pytest.raises(StorageUnavailable):
+        run_proposal(proposal.id, cases, RUN_DAY, settings, tmp_path / "out")
+    record = load_run(proposal.id, settings)
+    assert record is not None and record.status == "running"
+    assert [i["state"] for i in record.items] == ["application", "application"]
+    from formsvc import db
+
+    with db.engine_for(settings).connect() as conn:
+        assert conn.execute(run_module.runs.select()).mappings().one()["owner"] is None
+    monkeypatch.setattr(eda_export, "export", real)
+    done = run_proposal(proposal.id, cases, RUN_DAY, settings, tmp_path / "out")
+    assert done.status == "done" and [i["state"] for i in done.items] == ["produced", "produced"]
+    assert [i["sha256"] for i in done.items] == [i["sha256"] for i in record.items]

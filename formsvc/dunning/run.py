@@ -288,8 +288,12 @@ def _run(proposal_id: str, cases: Sequence[Any], date: dt.date, settings: Settin
         record = load_run(proposal_id, settings)
         assert record is not None
         return record  # finished by another process in the meantime
-    _produce_letters(engine, proposal, cases, settings, out_dir, progress)
-    _produce_court(engine, proposal, cases, settings, out_dir, progress)
+    try:
+        _produce_letters(engine, proposal, cases, settings, out_dir, progress)
+        _produce_court(engine, proposal, cases, settings, out_dir, progress)
+    except BaseException:
+        _release(engine, proposal_id)  # a failed run may be resumed at once, by any process
+        raise
     with _write(engine) as conn:
         conn.execute(update(runs).where(runs.c.id == proposal_id).values(status=DONE, finished_at=_now()))
     record = load_run(proposal_id, settings)
@@ -347,6 +351,15 @@ def _claim(engine: Any, proposal: Proposal) -> bool:
     except IntegrityError:
         raise ConflictError(f"Dunning run {proposal.id} was started by another process a moment ago; ask for its "
                             "record later.") from None
+
+
+def _release(engine: Any, run_id: str) -> None:
+    """Give up this process's claim on a running run (it failed; the items keep their states)."""
+    try:
+        with _write(engine) as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id, runs.c.status == RUNNING).values(owner=None))
+    except Exception:  # noqa: BLE001  (the first error matters; a dead owner is taken over anyway)
+        pass
 
 
 def _plan(conn: Any, proposal: Proposal, owner: str) -> None:
