@@ -39,6 +39,7 @@ import json
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,6 +77,10 @@ runs = Table(
     Column("eda_sha256", String(64)),
     # who produces a running run: "host:pid:start" (formsvc.eda.ledger.owner_token); a live other owner is a 409
     Column("owner", String(120)),
+    # progress of the stage being produced: letters, applications, eda
+    Column("stage", String(16)),
+    Column("done", Integer),
+    Column("total", Integer),
 )
 run_items = Table(
     "dunning_run_items", db.metadata,
@@ -192,6 +197,7 @@ class RunRecord:
     eda_id: int | None
     eda_sha256: str | None
     items: tuple[dict[str, Any], ...]
+    progress: dict[str, Any] | None = None
 
     def as_dict(self, base: str | None = None) -> dict[str, Any]:
         """The JSON form; with ``base`` (e.g. ``/v1/dunning/runs/<id>``) the download paths."""
@@ -199,7 +205,7 @@ class RunRecord:
             "id": self.id, "date": self.date, "status": self.status, "created_at": self.created_at,
             "finished_at": self.finished_at, "letters_sha256": self.letters_sha256,
             "eda_file": self.eda_file, "eda_id": self.eda_id, "eda_sha256": self.eda_sha256,
-            "items": [dict(item) for item in self.items],
+            "progress": self.progress, "items": [dict(item) for item in self.items],
             "summary": {state: sum(1 for i in self.items if i["state"] == state)
                         for state in (PLANNED, APPLICATION, PRODUCED, FAULTY)},
         }
@@ -234,7 +240,8 @@ def load_run(run_id: str, settings: Settings) -> RunRecord | None:
         out_items.append(entry)
     return RunRecord(row["id"], row["date"], row["status"], row["created_at"], row["finished_at"],
                      row["letters_file"], row["letters_sha256"], row["eda_file"], row["eda_id"], row["eda_sha256"],
-                     tuple(out_items))
+                     tuple(out_items),
+                     {"stage": row["stage"], "done": row["done"], "total": row["total"]} if row["stage"] else None)
 
 
 # --- the run ------------------------------------------------------------------------------------------------
@@ -258,20 +265,67 @@ def run_proposal(proposal_id: str, cases: Sequence[Any], date: dt.date, settings
 
     Raises :class:`ConflictError` (409) when the cases and date give another proposal, when ``out_dir`` belongs
     to another run, or when another live process is producing this run right now."""
+    started = start_run(proposal_id, cases, date, settings, out_dir)
+    return started if isinstance(started, RunRecord) else started.produce(progress)
+
+
+class StartedRun:
+    """A run checked and claimed by this process (recorded, items ``planned``), not produced yet.
+
+    :meth:`produce` may be called in another thread (``POST /v1/dunning/runs`` with ``Prefer: respond-async``);
+    until it returns, no other call of this process or a live other one produces the same run."""
+
+    def __init__(self, engine: Any, proposal: Proposal, cases: list[Any], settings: Settings, out_dir: Path,
+                 lock: threading.Lock) -> None:
+        self.engine, self.proposal, self.cases = engine, proposal, cases
+        self.settings, self.out_dir, self._lock = settings, out_dir, lock
+
+    @property
+    def id(self) -> str:
+        """The run's id (the proposal id)."""
+        return self.proposal.id
+
+    def produce(self, progress: Progress | None = None) -> RunRecord:
+        """Produce what is not produced yet, mark the run done, and return its record."""
+        engine, proposal = self.engine, self.proposal
+        recorded = _recording(engine, proposal.id, progress)
+        try:
+            _produce_letters(engine, proposal, self.cases, self.settings, self.out_dir, recorded)
+            _produce_court(engine, proposal, self.cases, self.settings, self.out_dir, recorded)
+            with _write(engine) as conn:
+                conn.execute(update(runs).where(runs.c.id == proposal.id).values(status=DONE, finished_at=_now()))
+        except BaseException:
+            _release(engine, proposal.id)  # a failed run may be resumed at once, by any process
+            raise
+        finally:
+            self._lock.release()
+        record = load_run(proposal.id, self.settings)
+        assert record is not None
+        return record
+
+
+def start_run(proposal_id: str, cases: Sequence[Any], date: dt.date, settings: Settings,
+              out_dir: Path) -> RunRecord | StartedRun:
+    """Check the proposal and claim the run: the record when it is done already, else a :class:`StartedRun`
+    (recorded, items ``planned``) to :meth:`~StartedRun.produce`. Raises as :func:`run_proposal` does."""
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(proposal_id, threading.Lock())
     if not lock.acquire(blocking=False):
-        raise ConflictError(f"Dunning run {proposal_id} is being produced right now; ask for its record later.")
+        raise ConflictError(f"Dunning run {proposal_id} is being produced by another process right now; ask for "
+                            "its record later.")
     try:
-        return _run(proposal_id, cases, date, settings, out_dir, progress)
-    finally:
+        started = _start(proposal_id, list(cases), date, settings, out_dir, lock)
+    except BaseException:
         lock.release()
+        raise
+    if isinstance(started, RunRecord):
+        lock.release()
+    return started
 
 
-def _run(proposal_id: str, cases: Sequence[Any], date: dt.date, settings: Settings, out_dir: Path,
-         progress: Progress | None) -> RunRecord:
+def _start(proposal_id: str, cases: list[Any], date: dt.date, settings: Settings, out_dir: Path,
+           lock: threading.Lock) -> RunRecord | StartedRun:
     engine = _engine(settings)
-    cases = list(cases)
     existing = load_run(proposal_id, settings)
     if existing is not None and existing.status == DONE:
         return existing
@@ -288,17 +342,24 @@ def _run(proposal_id: str, cases: Sequence[Any], date: dt.date, settings: Settin
         record = load_run(proposal_id, settings)
         assert record is not None
         return record  # finished by another process in the meantime
-    try:
-        _produce_letters(engine, proposal, cases, settings, out_dir, progress)
-        _produce_court(engine, proposal, cases, settings, out_dir, progress)
-    except BaseException:
-        _release(engine, proposal_id)  # a failed run may be resumed at once, by any process
-        raise
-    with _write(engine) as conn:
-        conn.execute(update(runs).where(runs.c.id == proposal_id).values(status=DONE, finished_at=_now()))
-    record = load_run(proposal_id, settings)
-    assert record is not None
-    return record
+    return StartedRun(engine, proposal, cases, settings, out_dir, lock)
+
+
+def _recording(engine: Any, run_id: str, progress: Progress | None) -> Progress:
+    """``progress`` that also records the stage and its counts in the run row (at most every 0.2 s, and at the
+    end of each stage), for ``GET /v1/dunning/runs/<id>``."""
+    last = [0.0]
+
+    def report(done: int, total: int, stage: str) -> None:
+        if progress:
+            progress(done, total, stage)
+        now = time.monotonic()
+        if done >= total or now - last[0] >= 0.2:
+            last[0] = now
+            with _write(engine) as conn:
+                conn.execute(update(runs).where(runs.c.id == run_id).values(stage=stage, done=done, total=total))
+
+    return report
 
 
 def _history_without(cases: Sequence[Any], settings: Settings, run_id: str) -> list[Any]:
@@ -512,4 +573,4 @@ def run_folder(settings: Settings, run_id: str) -> Path:
     return Path(settings.instance_path) / "dunning-runs" / run_id
 
 
-__all__ = ["run_proposal", "load_run", "merge_run_history", "sent_letters", "RunRecord", "letter_case", "run_folder"]
+__all__ = ["run_proposal", "start_run", "StartedRun", "load_run", "merge_run_history", "sent_letters", "RunRecord", "letter_case", "run_folder"]
