@@ -390,3 +390,23 @@ def test_a_failed_run_can_be_resumed_at_once(settings: Settings, tmp_path: Path,
     done = run_proposal(proposal.id, cases, RUN_DAY, settings, tmp_path / "out")
     assert done.status == "done" and [i["state"] for i in done.items] == ["produced", "produced"]
     assert [i["sha256"] for i in done.items] == [i["sha256"] for i in record.items]
+
+
+def test_http_respond_async_answers_202_and_the_record_shows_progress(client: Any) -> None:
+    cases = _cases(court=3)
+    proposal = client.post(f"/v1/dunning/proposals?date={RUN_DAY}", json=cases).get_json()
+    body = {"proposal_id": proposal["id"], "date": RUN_DAY.isoformat(), "cases": cases}
+    accepted = client.post("/v1/dunning/runs", json=body, headers={"Prefer": "respond-async"})
+    assert accepted.status_code == 202, accepted.get_data(as_text=True)
+    assert accepted.headers["Location"] == f"/v1/dunning/runs/{proposal['id']}"
+    assert accepted.get_json()["status"] == "running" and len(accepted.get_json()["items"]) == 5
+    deadline = time.monotonic() + 60
+    record = accepted.get_json()
+    while record["status"] != "done" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        record = client.get(accepted.headers["Location"]).get_json()
+    assert record["status"] == "done"
+    assert record["progress"] == {"stage": "eda", "done": 4, "total": 4}
+    assert record["summary"]["produced"] == 5
+    again = client.post("/v1/dunning/runs", json=body, headers={"Prefer": "respond-async"})
+    assert again.status_code == 200 and again.get_json()["items"] == record["items"]

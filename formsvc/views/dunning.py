@@ -4,7 +4,11 @@
 ``POST /v1/dunning/runs`` runs synchronously: ``201`` with the record when it produced
 the run (or finished a run killed before), ``200`` with the record when the run was
 already complete (nothing is produced twice), ``409`` when the proposal id does not
-match the cases and date. The files live in ``<instance>/dunning-runs/<id>/``.
+match the cases and date. With ``Prefer: respond-async`` it answers ``202`` at once
+(the proposal checked and the run recorded) and a thread of this process produces
+it; ``GET`` the record for its ``status`` and ``progress``. Not yet the job system
+(:mod:`formsvc.batch.runner`): the lead may move it there. The files live in
+``<instance>/dunning-runs/<id>/``.
 
 The view parses the day and the cases and wraps :func:`formsvc.dunning.proposal.propose`;
 the decisions are the core's (docs/dunning.md).
@@ -12,20 +16,24 @@ the decisions are the core's (docs/dunning.md).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import threading
 from typing import Any
 
 from flask import Blueprint, jsonify, request, send_file
 
 from .. import case as c
 from ..dunning.proposal import REASONS, propose
-from ..dunning.run import APPLICATIONS_FOLDER, DONE, load_run, merge_run_history, run_folder, run_proposal, safe_name
+from ..dunning.run import (APPLICATIONS_FOLDER, RunRecord, StartedRun, load_run, merge_run_history, run_folder,
+                           safe_name, start_run)
 from ..errors import BadParameter, MalformedJSON, NotFound
 from ..openapi import problem_responses
 from ..problems import response_language
 from .common import JSON_TYPES, read_body, read_cases, settings
 
 bp = Blueprint("dunning", __name__)
+log = logging.getLogger("formsvc.dunning")
 
 ISO_DAY = re.compile(r"^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$")
 
@@ -73,7 +81,11 @@ OPENAPI_PATHS: dict[str, Any] = {
             "properties": {"proposal_id": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                            "date": {"type": "string", "format": "date"},
                            "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}}}}}},
+        "parameters": [{"name": "Prefer", "in": "header", "required": False, "schema": {"type": "string"},
+                        "description": "respond-async: answer 202 at once and produce the run in the background"}],
         "responses": {"201": {"description": "The run was produced; its record (Location: the record)",
+                              "content": {"application/json": {"schema": _RUN}}},
+                      "202": {"description": "Accepted (Prefer: respond-async): the record, status running",
                               "content": {"application/json": {"schema": _RUN}}},
                       "200": {"description": "The run was complete before: nothing was produced again",
                               "content": {"application/json": {"schema": _RUN}}},
@@ -152,14 +164,29 @@ def _run_body() -> tuple[str, dt.date, list[Any]]:
 
 @bp.post("/v1/dunning/runs")
 def create_run() -> Any:
-    """Produce the named proposal (synchronously); answer the record."""
+    """Produce the named proposal; answer the record (synchronously), or ``202`` at once with
+    ``Prefer: respond-async`` while a thread of this process produces it."""
     proposal_id, day, cases = _run_body()
     run = settings()
-    before = load_run(proposal_id, run)
-    record = run_proposal(proposal_id, cases, day, run, run_folder(run, proposal_id))
-    base = f"/v1/dunning/runs/{record.id}"
-    status = 200 if before is not None and before.status == DONE else 201
-    return jsonify(record.as_dict(base)), status, {"Location": base}
+    base = f"/v1/dunning/runs/{proposal_id}"
+    started = start_run(proposal_id, cases, day, run, run_folder(run, proposal_id))  # 409s before any answer
+    if isinstance(started, RunRecord):
+        return jsonify(started.as_dict(base)), 200, {"Location": base}
+    if "respond-async" in request.headers.get("Prefer", ""):
+        threading.Thread(target=_produce_quietly, args=(started,), name=f"dunning-run-{proposal_id[:12]}",
+                         daemon=True).start()
+        record = load_run(proposal_id, run)
+        assert record is not None
+        return jsonify(record.as_dict(base)), 202, {"Location": base, "Preference-Applied": "respond-async"}
+    return jsonify(started.produce().as_dict(base)), 201, {"Location": base}
+
+
+def _produce_quietly(started: StartedRun) -> None:
+    """Produce a run in the background; an error leaves it ``running`` and resumable (logged, counts only)."""
+    try:
+        started.produce()
+    except Exception as exc:  # noqa: BLE001  (a background thread has nobody to raise to)
+        log.warning("dunning run %s stopped: %s; POST it again to resume", started.id, type(exc).__name__)
 
 
 def _record(run_id: str) -> Any:
