@@ -27,6 +27,12 @@
    case ids a second time); one killed before gets a new EDA-ID (the ledger ends
    the dead reservation; an ID is never reused).
 
+One producer per run: the run row names its owner (``host:pid:start``, as the EDA
+ledger does) and a per-run lock guards the threads of one process; a live other
+producer is a 409, a dead one's run is taken over, a run that failed with an error
+gives up its claim. :func:`start_run` (check and claim) and :meth:`StartedRun.produce`
+are the two halves of :func:`run_proposal`, so that HTTP can answer ``202`` between them.
+
 The record holds no personal data beyond case ids (like the EDA ledger): levels,
 dates, file names, hashes, EDA-IDs and objection codes. Flask-free.
 """
