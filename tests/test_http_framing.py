@@ -9,46 +9,22 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLES, load_case
-from tests.support import logged
+from tests.support import logged, serving
 
-FORMSVC = Path(sys.executable).with_name("formsvc")
 SAMPLE = SAMPLES / "valid" / "01_company_vs_consumer_craftsman_invoice.json"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A running `formsvc serve` on a free loopback port (two workers), stopped after the module."""
-    import os
-
-    tmp = tmp_path_factory.mktemp("framing")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMSVC_")}
-    env.update(FORMSVC_INSTANCE_PATH=str(tmp), FORMSVC_DATABASE_URL=f"sqlite:///{tmp / 'f.sqlite3'}")
-    proc = subprocess.Popen([str(FORMSVC), "serve", "--port", str(port), "--workers", "2"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, "service did not start"
-            time.sleep(0.3)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serving(tmp_path_factory.mktemp("framing")) as port:
+        yield port
 
 
 def exchange(port: int, raw: bytes, *, half_close: bool = False) -> tuple[int, dict]:

@@ -8,10 +8,7 @@ and the whole file takes a few seconds more than the server's start-up.
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,25 +19,14 @@ import pytest
 from formsvc.config import Settings
 from formsvc.errors import ConfigurationError
 from tests.conftest import SAMPLES
+from tests.support import serving
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (SAMPLES / "valid" / "01_company_vs_consumer_craftsman_invoice.json").read_bytes()
 READ_TIMEOUT = 2.0
 #: A small batch limit, so the body budget (two batches per process) is quick to fill.
 BATCH_LIMIT = 1024 * 1024
 #: How long past the read timeout a stalled connection may stay open (scheduling, the 408's linger).
 SLACK = 2.5
-
-def serve_argv(*args: str) -> list[str]:
-    """``formsvc serve`` of this checkout: its own ``[project.scripts]`` entry point, run by this
-    interpreter (the shared virtualenv's ``formsvc`` script may belong to another checkout)."""
-    import tomllib
-
-    target = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]["formsvc"]
-    module, _, func = target.partition(":")
-    code = (f"import sys; sys.argv[0] = 'formsvc'; from {module} import {func} as main; sys.exit(main())")
-    return [sys.executable, "-c", code, "serve", *args]
-
 
 #: The four stalls of the probe: headers then nothing; a body shorter than its Content-Length;
 #: a truncated chunked body; a big Content-Length with a tiny body (the EDA endpoint hung on it).
@@ -58,29 +44,11 @@ STALLS = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """`formsvc serve` of this checkout on a free loopback port, two workers, read timeout 2 s."""
-    tmp = tmp_path_factory.mktemp("slow")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMSVC_")}
-    env.update(FORMSVC_INSTANCE_PATH=str(tmp), FORMSVC_DATABASE_URL=f"sqlite:///{tmp / 's.sqlite3'}",
-               FORMSVC_READ_TIMEOUT=str(READ_TIMEOUT), FORMSVC_MAX_BATCH_BYTES=str(BATCH_LIMIT),
-               PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(serve_argv("--port", str(port), "--workers", "2"), env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, "service did not start"
-            time.sleep(0.3)
-    for _ in range(4):  # both workers have rendered a letter: what follows measures no cold start
-        request(port, "POST", "/v1/render/letter", SAMPLE, timeout=30)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serving(tmp_path_factory.mktemp("slow"), READ_TIMEOUT=str(READ_TIMEOUT),
+                 MAX_BATCH_BYTES=str(BATCH_LIMIT)) as port:
+        for _ in range(4):  # both workers have rendered a letter: what follows measures no cold start
+            request(port, "POST", "/v1/render/letter", SAMPLE, timeout=30)
+        yield port
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None, *, timeout: float) -> tuple[int, bytes]:
