@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ from formsvc.case import loads
 from formsvc.dunning.proposal import propose
 from formsvc.validation import validate
 
-from .common import Result, on_one_core
+from .common import Result, cases_per_second, on_one_core
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2000.0
@@ -41,19 +39,6 @@ def _court_cases(cases: list[Any]) -> list[Any]:
     return out
 
 
-def _rate(func: Callable[[list[Any]], Any], cases: list[Any], seconds: float) -> float:
-    """Cases per second over repeated passes for about ``seconds`` (best of three rounds)."""
-    func(cases)  # warm-up: compiled schema, tables, procedures
-    best = 0.0
-    for _ in range(3):
-        done, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds / 3:
-            func(cases)
-            done += len(cases)
-        best = max(best, done / (time.perf_counter() - start))
-    return best
-
-
 def run(quick: bool = False) -> list[Result]:
     """Measure pinned to one core (the other benchmarks get all cores back afterwards)."""
     return on_one_core(lambda: _measure(quick))
@@ -64,11 +49,11 @@ def _measure(quick: bool) -> list[Result]:
     seconds = 1.5 if quick else 6.0
     proposal = propose(cases, DAY)
     actions = proposal.summary()
-    letters = _rate(lambda batch: propose(batch, DAY), cases, seconds)
+    letters = cases_per_second(lambda batch: propose(batch, DAY), cases, seconds)
     court_cases = _court_cases(cases)
     court_summary = propose(court_cases, DAY).summary()
-    court = _rate(lambda batch: propose(batch, DAY), court_cases, seconds)
-    baseline = _rate(lambda batch: [validate(case, "letter", today=DAY) for case in batch], cases, seconds)
+    court = cases_per_second(lambda batch: propose(batch, DAY), court_cases, seconds)
+    baseline = cases_per_second(lambda batch: [validate(case, "letter", today=DAY) for case in batch], cases, seconds)
     details = {"samples": len(cases), "date": DAY.isoformat(), "actions": actions,
                "letter_validation_only_cases_per_s": round(baseline, 1),
                "proposal_rate_over_validation_rate": round(letters / baseline, 2)}

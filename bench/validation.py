@@ -8,15 +8,13 @@ Also measured: the ``eda`` profile and an invalid case with nine objections
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from formsvc.case import loads
 from formsvc.validation import schema, validate
 
-from .common import Result, on_one_core
+from .common import Result, cases_per_second, on_one_core
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2000.0
@@ -24,21 +22,6 @@ TARGET = 2000.0
 
 def _cases() -> list[Any]:
     return [loads(p.read_bytes()) for p in sorted((ROOT / "samples" / "valid").glob("*.json"))]
-
-
-def _rate(func: Callable[[Any], Any], cases: list[Any], seconds: float) -> float:
-    """Cases per second over repeated passes for about ``seconds`` (best of three rounds)."""
-    for case in cases:  # warm-up: compiled schema, tables, catalogue
-        func(case)
-    best = 0.0
-    for _ in range(3):
-        done, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds / 3:
-            for case in cases:
-                func(case)
-            done += len(cases)
-        best = max(best, done / (time.perf_counter() - start))
-    return best
 
 
 def run(quick: bool = False) -> list[Result]:
@@ -49,11 +32,12 @@ def run(quick: bool = False) -> list[Result]:
 def _measure(quick: bool) -> list[Result]:
     cases = _cases()
     seconds = 1.5 if quick else 6.0
-    court = _rate(lambda case: validate(case, "court"), cases, seconds)
-    eda = _rate(lambda case: validate(case, "eda"), cases, seconds)
-    full_schema = _rate(lambda case: list(schema.validator().iter_errors(case)), cases, seconds)
+    court = cases_per_second(lambda batch: [validate(case, "court") for case in batch], cases, seconds)
+    eda = cases_per_second(lambda batch: [validate(case, "eda") for case in batch], cases, seconds)
+    full_schema = cases_per_second(lambda batch: [list(schema.validator().iter_errors(case)) for case in batch],
+                                   cases, seconds)
     invalid = [loads((ROOT / "samples" / "invalid" / "combined-many_court_objections.json").read_bytes())]
-    rejected = _rate(lambda case: validate(case, "court"), invalid, seconds / 2)
+    rejected = cases_per_second(lambda batch: [validate(case, "court") for case in batch], invalid, seconds / 2)
     details = {"samples": len(cases), "jsonschema_only_cases_per_s": round(full_schema, 1),
                "speedup_vs_jsonschema_only": round(court / full_schema, 2)}
     return [
