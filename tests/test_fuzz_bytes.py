@@ -24,7 +24,8 @@ from tests.test_http_framing import chunked, exchange, frame, server  # noqa: F4
 SAMPLE = SAMPLES / "valid" / "01_company_vs_consumer_craftsman_invoice.json"
 CASE_BYTES = json.dumps(load_case(SAMPLE), ensure_ascii=False, default=str).encode()
 ENDPOINTS = ["/v1/validate", "/v1/render/letter?format=html", "/v1/render/mahnantrag?format=html",
-             "/v1/render/eda?preview=true", "/v1/batch/letters", "/v1/jobs/letters"]
+             "/v1/render/eda?preview=true", "/v1/batch/letters", "/v1/jobs/letters",
+             "/v1/dunning/proposals?date=2026-02-01", "/v1/dunning/runs"]
 ACCEPTED = {200, 202, 400, 409, 413, 415, 422}
 #: byte sequences a broken or hostile client sends
 NASTY = [b"\xed\xa0\x80", b"\\ud800", b"\\udfff", b"\xff", b"\xfe", b"\xc0\xaf", b"\xe0\x80\xaf", b"\xf8\x88\x80\x80\x80",
@@ -64,7 +65,7 @@ def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_mutated_bytes_never_give_a_500(fuzz_client: Any, endpoint: str, content_type: str, body: bytes) -> None:
     """Any mutation of a case's bytes, to any POST, as JSON or NDJSON: a 4xx problem or a success."""
     if content_type != "application/json" and endpoint.startswith(("/v1/validate", "/v1/render/letter",
-                                                                    "/v1/render/mahnantrag")):
+                                                                    "/v1/render/mahnantrag", "/v1/dunning/runs")):
         content_type = "application/json; charset=utf-8"
     response = fuzz_client.post(endpoint, data=body, content_type=content_type)
     assert response.status_code in ACCEPTED, (response.status_code, body[:200])
@@ -73,7 +74,8 @@ def test_mutated_bytes_never_give_a_500(fuzz_client: Any, endpoint: str, content
         assert response.get_json()["status"] == response.status_code
 
 
-@pytest.mark.parametrize("endpoint,limit", [("/v1/validate", 256 * 1024), ("/v1/batch/letters", 64 * 1024)])
+@pytest.mark.parametrize("endpoint,limit", [("/v1/validate", 256 * 1024), ("/v1/batch/letters", 64 * 1024),
+                                            ("/v1/dunning/proposals", 64 * 1024), ("/v1/dunning/runs", 64 * 1024)])
 def test_bodies_just_over_each_limit_are_413(fuzz_client: Any, endpoint: str, limit: int) -> None:
     """One byte over the limit is a 413, one byte under is read (whatever it then says)."""
     over = CASE_BYTES[:-1] + b" " * (limit + 1 - len(CASE_BYTES)) + b"}"
